@@ -1,0 +1,11 @@
+//! Types and validation rules shared by the Partner Center app (browser) and
+//! its reference server. Nothing here depends on a browser or a server, so the
+//! same rules run on both sides and always agree.
+
+pub mod lists;
+pub mod problem;
+pub mod types;
+pub mod validation;
+
+pub use problem::{FieldError, FieldErrors, Problem};
+pub use types::*;

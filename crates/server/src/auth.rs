@@ -1,0 +1,289 @@
+//! Passwords (argon2id), sessions (random ids in an HttpOnly cookie, stored
+//! hashed) and the rate limits on sign-in and account creation.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::{COOKIE, HOST};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use base64::Engine;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, CookieSecure};
+use crate::error::ApiError;
+use crate::{db, AppState};
+
+pub const SESSION_COOKIE: &str = "pc_session";
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// argon2id with OWASP's recommended parameters (19 MiB, 2 passes, 1 lane).
+pub struct Passwords {
+    argon: Argon2<'static>,
+    /// Verified against when the email is unknown, so that a wrong email and a
+    /// wrong password take the same time.
+    dummy_hash: String,
+}
+
+impl Default for Passwords {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Passwords {
+    pub fn new() -> Self {
+        let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+        let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let salt = SaltString::encode_b64(&random_bytes::<16>()).expect("salt");
+        let dummy_hash = argon
+            .hash_password(b"not a real password, only for timing", &salt)
+            .expect("hash")
+            .to_string();
+        Passwords { argon, dummy_hash }
+    }
+
+    pub fn hash(&self, password: &str) -> anyhow::Result<String> {
+        let salt = SaltString::encode_b64(&random_bytes::<16>())
+            .map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+        self.argon
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hash: {e}"))
+    }
+
+    /// Whether `password` matches `hash`; with `None`, burns the same time and says no.
+    pub fn verify(&self, password: &str, hash: Option<&str>) -> bool {
+        let stored = hash.unwrap_or(&self.dummy_hash);
+        let ok = PasswordHash::new(stored)
+            .map(|h| self.argon.verify_password(password.as_bytes(), &h).is_ok())
+            .unwrap_or(false);
+        ok && hash.is_some()
+    }
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    rand::rng().fill_bytes(&mut b);
+    b
+}
+
+/// A new session id: 256 random bits, URL-safe.
+pub fn new_session_id() -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
+pub fn hash_session_id(id: &str) -> String {
+    let digest = Sha256::digest(id.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn is_loopback_host(headers: &HeaderMap) -> bool {
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    name == "localhost" || name.ends_with(".localhost") || name.starts_with("127.") || name == "::1"
+}
+
+fn secure_attr(config: &Config, headers: &HeaderMap) -> &'static str {
+    let secure = match config.cookie_secure {
+        CookieSecure::Always => true,
+        CookieSecure::Never => false,
+        CookieSecure::Auto => {
+            let https = headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+            https || !is_loopback_host(headers)
+        }
+    };
+    if secure {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+/// `Set-Cookie` for a new session. No `Max-Age`: the server ends sessions.
+pub fn session_cookie(config: &Config, headers: &HeaderMap, id: &str) -> String {
+    format!(
+        "{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax{}",
+        secure_attr(config, headers)
+    )
+}
+
+pub fn clear_cookie(config: &Config, headers: &HeaderMap) -> String {
+    format!(
+        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        secure_attr(config, headers)
+    )
+}
+
+pub fn session_id_from(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The signed-in user of a request; rejects with 401 when there is none or
+/// the session has run past its idle or absolute limit.
+pub struct CurrentUser {
+    pub user_id: String,
+    pub session_hash: String,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let id = session_id_from(&parts.headers).ok_or(ApiError::Unauthenticated)?;
+        let session_hash = hash_session_id(&id);
+        let stored = db::find_session(&state.db, &session_hash)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
+        let now = now();
+        let idle = state.config.session_idle().as_secs() as i64;
+        let max = state.config.session_max().as_secs() as i64;
+        if now - stored.last_seen_at > idle || now - stored.created_at > max {
+            db::delete_session(&state.db, &session_hash).await?;
+            return Err(ApiError::Unauthenticated);
+        }
+        // Writing on every request would serialise readers behind the writer.
+        if now - stored.last_seen_at >= 60 {
+            db::touch_session(&state.db, &session_hash, now).await?;
+        }
+        Ok(CurrentUser {
+            user_id: stored.user_id,
+            session_hash,
+        })
+    }
+}
+
+/// The client's address, for rate limits.
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ClientAddr(addr))
+    }
+}
+
+/// In-memory keyed limits. Bursts come from configuration; refill is fixed.
+pub struct Limits {
+    sign_in_by_email: DefaultKeyedRateLimiter<String>,
+    sign_in_by_addr: DefaultKeyedRateLimiter<String>,
+    create_by_addr: DefaultKeyedRateLimiter<String>,
+}
+
+fn quota(burst: u32, every_secs: u64) -> Quota {
+    Quota::with_period(std::time::Duration::from_secs(every_secs))
+        .expect("non-zero period")
+        .allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"))
+}
+
+impl Limits {
+    pub fn new(config: &Config) -> Self {
+        Limits {
+            sign_in_by_email: RateLimiter::keyed(quota(config.sign_in_burst, 30)),
+            sign_in_by_addr: RateLimiter::keyed(quota(config.sign_in_burst.saturating_mul(4), 5)),
+            create_by_addr: RateLimiter::keyed(quota(config.create_account_burst, 60)),
+        }
+    }
+
+    fn check(limiter: &DefaultKeyedRateLimiter<String>, key: &str) -> Result<(), ApiError> {
+        limiter.check_key(&key.to_owned()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            ApiError::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            }
+        })
+    }
+
+    pub fn sign_in(&self, addr: &str, email: &str) -> Result<(), ApiError> {
+        Self::check(&self.sign_in_by_addr, addr)?;
+        Self::check(&self.sign_in_by_email, email)
+    }
+
+    pub fn create_account(&self, addr: &str) -> Result<(), ApiError> {
+        Self::check(&self.create_by_addr, addr)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_their_own_hash() {
+        let p = Passwords::new();
+        let h = p.hash("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(p.verify("correct horse battery", Some(&h)));
+        assert!(!p.verify("correct horse batterY", Some(&h)));
+        assert!(!p.verify("correct horse battery", None));
+    }
+
+    #[test]
+    fn session_ids_are_long_random_and_stored_hashed() {
+        let a = new_session_id();
+        let b = new_session_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 43);
+        assert_eq!(hash_session_id(&a).len(), 64);
+        assert_ne!(hash_session_id(&a), a);
+    }
+
+    #[test]
+    fn cookie_is_secure_except_on_plain_http_loopback() {
+        let cfg = Config::for_tests("sqlite::memory:");
+        let mut cfg = cfg;
+        cfg.cookie_secure = CookieSecure::Auto;
+        let mut h = HeaderMap::new();
+        h.insert(HOST, "127.0.0.1:8080".parse().unwrap());
+        let c = session_cookie(&cfg, &h, "abc");
+        assert!(c.contains("HttpOnly") && !c.contains("Secure"), "{c}");
+        h.insert(HOST, "partners.contoso.com".parse().unwrap());
+        assert!(session_cookie(&cfg, &h, "abc").ends_with("; Secure"));
+        h.insert(HOST, "localhost:8080".parse().unwrap());
+        h.insert("x-forwarded-proto", "https".parse().unwrap());
+        assert!(session_cookie(&cfg, &h, "abc").ends_with("; Secure"));
+    }
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(COOKIE, "theme=dark; pc_session=xyz; other=1".parse().unwrap());
+        assert_eq!(session_id_from(&h).as_deref(), Some("xyz"));
+        h.insert(COOKIE, "pc_session=".parse().unwrap());
+        assert_eq!(session_id_from(&h), None);
+    }
+}

@@ -1,0 +1,120 @@
+//! Server configuration: command-line flags, each with an environment
+//! variable, validated before anything starts.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, ValueEnum};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CookieSecure {
+    /// `Secure` unless the request came to a loopback host over plain HTTP.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Partner Center reference server.
+#[derive(Parser, Clone, Debug)]
+#[command(name = "partner-center-server", version, about)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Port to listen on; overrides the port of --listen.
+    #[arg(long, env = "PORT")]
+    pub port: Option<u16>,
+
+    /// Folder with the built app (trunk's dist) to serve beside the API.
+    /// Without it only the API is served.
+    #[arg(long, env = "DIST_DIR")]
+    pub dist: Option<PathBuf>,
+
+    /// Database: `sqlite://path/file.db` (created on first start).
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/partner-center.db"
+    )]
+    pub database_url: String,
+
+    /// When the session cookie carries `Secure`.
+    #[arg(long, env = "COOKIE_SECURE", value_enum, default_value = "auto")]
+    pub cookie_secure: CookieSecure,
+
+    /// A session ends after this many minutes without a request…
+    #[arg(long, env = "SESSION_IDLE_MINUTES", default_value_t = 120)]
+    pub session_idle_minutes: u64,
+
+    /// …and after this many hours in any case.
+    #[arg(long, env = "SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: u64,
+
+    /// Sign-in attempts allowed per email address in a burst (then one per 30 s).
+    #[arg(long, env = "SIGN_IN_BURST", default_value_t = 5)]
+    pub sign_in_burst: u32,
+
+    /// Work accounts one client address may create in a burst (then one per minute).
+    #[arg(long, env = "CREATE_ACCOUNT_BURST", default_value_t = 10)]
+    pub create_account_burst: u32,
+
+    /// Log format.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    pub fn listen_addr(&self) -> SocketAddr {
+        let mut addr = self.listen;
+        if let Some(port) = self.port {
+            addr.set_port(port);
+        }
+        addr
+    }
+
+    pub fn session_idle(&self) -> Duration {
+        Duration::from_secs(self.session_idle_minutes * 60)
+    }
+
+    pub fn session_max(&self) -> Duration {
+        Duration::from_secs(self.session_max_hours * 3600)
+    }
+
+    /// Checks what clap cannot: a clear sentence for each mistake.
+    pub fn validate(&self) -> Result<(), String> {
+        if let Some(dist) = &self.dist {
+            if !dist.join("index.html").is_file() {
+                return Err(format!(
+                    "--dist {}: no index.html there; build the app first (cargo xtask run does)",
+                    dist.display()
+                ));
+            }
+        }
+        if self.session_idle_minutes == 0 || self.session_max_hours == 0 {
+            return Err("session lifetimes must be at least 1".into());
+        }
+        if self.sign_in_burst == 0 || self.create_account_burst == 0 {
+            return Err("rate-limit bursts must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// A configuration for tests: in-memory defaults, no app folder.
+    pub fn for_tests(database_url: &str) -> Self {
+        Config::parse_from([
+            "partner-center-server",
+            "--database-url",
+            database_url,
+            "--cookie-secure",
+            "never",
+        ])
+    }
+}

@@ -1,0 +1,66 @@
+//! The `/api/v1` interface: one module per resource, merged here into one
+//! router that also yields the OpenAPI document.
+
+pub mod account;
+pub mod health;
+
+use std::sync::OnceLock;
+
+use axum::http::{header, Uri};
+use axum::response::{IntoResponse, Response};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Partner Center enrollment API",
+        description = "Work accounts, enrollment and the partner dashboard. Errors are application/problem+json (RFC 9457) with field errors for 400/422."
+    ),
+    tags(
+        (name = "service", description = "Health and the API description"),
+        (name = "account", description = "Work accounts and sign-in sessions"),
+    )
+)]
+struct ApiDoc;
+
+static OPENAPI_JSON: OnceLock<String> = OnceLock::new();
+
+/// Every `/api/v1` route with its OpenAPI description, paths relative to `/api/v1`.
+pub fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(openapi_json))
+        .routes(routes!(account::create_account))
+        .routes(routes!(
+            account::sign_in,
+            account::current_session,
+            account::sign_out
+        ))
+}
+
+/// The router for `/api/v1` and its OpenAPI document, under the real prefix.
+pub fn split() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, doc) = OpenApiRouter::new()
+        .nest("/api/v1", api_router())
+        .split_for_parts();
+    let _ = OPENAPI_JSON.set(doc.to_pretty_json().unwrap_or_default());
+    (router, doc)
+}
+
+/// The OpenAPI 3.1 document describing every endpoint.
+#[utoipa::path(get, path = "/openapi.json", tag = "service",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
+pub async fn openapi_json() -> Response {
+    let body = OPENAPI_JSON.get().cloned().unwrap_or_default();
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// Unknown `/api/…` paths answer problem+json, never the app's index page.
+pub async fn not_found(_: Uri) -> ApiError {
+    ApiError::NotFound
+}

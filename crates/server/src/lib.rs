@@ -1,0 +1,57 @@
+//! The Partner Center reference server: the `/api/v1` JSON interface, the
+//! built single-page app with an SPA fallback, and the storage behind them.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod http;
+pub mod static_files;
+
+use std::sync::Arc;
+
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+
+/// Everything a request handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    pub config: Arc<Config>,
+    pub limits: Arc<auth::Limits>,
+    pub passwords: Arc<auth::Passwords>,
+}
+
+impl AppState {
+    pub fn new(db: db::Db, config: Config) -> Self {
+        let limits = Arc::new(auth::Limits::new(&config));
+        AppState {
+            db,
+            config: Arc::new(config),
+            limits,
+            passwords: Arc::new(auth::Passwords::new()),
+        }
+    }
+}
+
+/// The whole server as one router: API, OpenAPI document and the app.
+pub fn app(state: AppState) -> Router {
+    let (api, _) = http::split();
+    let dist = state.config.dist.clone();
+    api.with_state(state)
+        .fallback_service(static_files::service(dist))
+        .layer(TraceLayer::new_for_http())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+}

@@ -1,0 +1,346 @@
+//! The HTTP interface exercised in process (no sockets): every rule the
+//! server enforces for the work-account step.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use pc_server::{app, db, AppState, Config};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+struct TestApp {
+    router: Router,
+    db: db::Db,
+    _dir: tempfile::TempDir,
+}
+
+async fn test_app_with(edit: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let mut config = Config::for_tests(&url);
+    edit(&mut config);
+    let pool = db::connect(&url).await.unwrap();
+    TestApp {
+        router: app(AppState::new(pool.clone(), config)),
+        db: pool,
+        _dir: dir,
+    }
+}
+
+async fn test_app() -> TestApp {
+    test_app_with(|_| {}).await
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Value,
+}
+
+impl Answer {
+    fn cookie(&self) -> Option<String> {
+        self.headers
+            .get(header::SET_COOKIE)
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+    }
+    fn field_code(&self, field: &str) -> &str {
+        self.body["errors"][field][0]["code"].as_str().unwrap_or("")
+    }
+}
+
+impl TestApp {
+    async fn send(&self, req: Request<Body>) -> Answer {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Answer { status, headers, body }
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>, cookie: Option<&str>) -> Answer {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        let req = match body {
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        self.send(req).await
+    }
+
+    async fn create(&self, domain: &str, email: &str) -> Answer {
+        self.call("POST", "/api/v1/accounts", Some(account(domain, email)), None).await
+    }
+}
+
+fn account(domain: &str, email: &str) -> Value {
+    json!({
+        "company_domain": domain,
+        "first_name": "Mei-Ling",
+        "last_name": "陳",
+        "email": email,
+        "password": "blue-kettle-71-orbit",
+    })
+}
+
+#[tokio::test]
+async fn health_answers_ok_with_the_database() {
+    let t = test_app().await;
+    let a = t.call("GET", "/api/v1/health", None, None).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.body["status"], "ok");
+}
+
+#[tokio::test]
+async fn openapi_document_describes_every_endpoint() {
+    let t = test_app().await;
+    let a = t.call("GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let paths = a.body["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/health", "get"),
+        ("/api/v1/openapi.json", "get"),
+        ("/api/v1/accounts", "post"),
+        ("/api/v1/session", "get"),
+        ("/api/v1/session", "post"),
+        ("/api/v1/session", "delete"),
+    ] {
+        assert!(paths[path].get(method).is_some(), "{method} {path} missing");
+    }
+    assert!(a.body["components"]["schemas"]["Problem"].is_object());
+}
+
+#[tokio::test]
+async fn create_one_makes_a_global_admin_and_signs_in() {
+    let t = test_app().await;
+    let a = t.create("Contoso.com", "Mei@Contoso.com").await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let set_cookie = a.headers[header::SET_COOKIE].to_str().unwrap().to_owned();
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"));
+    assert_eq!(a.body["tenant"]["domain"], "contoso.com");
+    assert_eq!(a.body["user"]["email"], "mei@contoso.com");
+    assert_eq!(a.body["user"]["roles"], json!(["global_admin"]));
+
+    let cookie = a.cookie().unwrap();
+    let s = t.call("GET", "/api/v1/session", None, Some(&cookie)).await;
+    assert_eq!(s.status, StatusCode::OK);
+    assert_eq!(s.body["user"]["last_name"], "陳");
+    // The password never comes back.
+    assert!(!s.body.to_string().contains("kettle"));
+}
+
+#[tokio::test]
+async fn consumer_email_is_refused_by_the_server() {
+    let t = test_app().await;
+    let a = t.create("contoso.com", "mei@gmail.com").await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.headers[header::CONTENT_TYPE], "application/problem+json");
+    assert_eq!(a.field_code("email"), "email_consumer");
+    assert!(a.body["errors"]["email"][0]["message"].as_str().unwrap().contains("work email"));
+}
+
+#[tokio::test]
+async fn every_field_rule_is_enforced() {
+    let t = test_app().await;
+    let body = json!({
+        "company_domain": "contoso",
+        "first_name": "",
+        "last_name": "R2D2",
+        "email": "mei@fabrikam.com",
+        "password": "Password123!",
+    });
+    let a = t.call("POST", "/api/v1/accounts", Some(body), None).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.field_code("company_domain"), "domain_invalid");
+    assert_eq!(a.field_code("first_name"), "required");
+    assert_eq!(a.field_code("last_name"), "name_invalid_chars");
+    assert_eq!(a.field_code("password"), "password_common");
+}
+
+#[tokio::test]
+async fn malformed_bodies_get_field_level_problems_never_500() {
+    let t = test_app().await;
+    let mut extra = account("contoso.com", "mei@contoso.com");
+    extra["is_admin"] = json!(true);
+    let a = t.call("POST", "/api/v1/accounts", Some(extra), None).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.field_code("is_admin"), "unknown_field");
+
+    let mut wrong = account("contoso.com", "mei@contoso.com");
+    wrong["password"] = json!(12345678901234u64);
+    let a = t.call("POST", "/api/v1/accounts", Some(wrong), None).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.field_code("password"), "invalid_type");
+
+    let a = t
+        .send(
+            Request::post("/api/v1/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{\"email\":"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.body["code"], "malformed_json");
+
+    let a = t
+        .send(Request::post("/api/v1/session").body(Body::from("email=x")).unwrap())
+        .await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(a.headers[header::CONTENT_TYPE], "application/problem+json");
+}
+
+#[tokio::test]
+async fn a_domain_has_one_work_account() {
+    let t = test_app().await;
+    assert_eq!(t.create("contoso.com", "mei@contoso.com").await.status, StatusCode::CREATED);
+    let a = t.create("contoso.com", "li@contoso.com").await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert_eq!(a.field_code("company_domain"), "domain_taken");
+}
+
+#[tokio::test]
+async fn sign_in_gives_a_new_session_and_sign_out_ends_it() {
+    let t = test_app().await;
+    let first = t.create("contoso.com", "mei@contoso.com").await.cookie().unwrap();
+    let creds = json!({"email": " MEI@contoso.com", "password": "blue-kettle-71-orbit"});
+    let a = t.call("POST", "/api/v1/session", Some(creds), Some(&first)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let second = a.cookie().unwrap();
+    assert_ne!(first, second);
+    // The session carried into sign-in is gone.
+    assert_eq!(t.call("GET", "/api/v1/session", None, Some(&first)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(t.call("GET", "/api/v1/session", None, Some(&second)).await.status, StatusCode::OK);
+
+    let out = t.call("DELETE", "/api/v1/session", None, Some(&second)).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(out.headers[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    let after = t.call("GET", "/api/v1/session", None, Some(&second)).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(after.body["code"], "unauthenticated");
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_answer() {
+    let t = test_app().await;
+    t.create("contoso.com", "mei@contoso.com").await;
+    let wrong_pw = t
+        .call("POST", "/api/v1/session", Some(json!({"email": "mei@contoso.com", "password": "not-the-password"})), None)
+        .await;
+    let no_user = t
+        .call("POST", "/api/v1/session", Some(json!({"email": "nobody@contoso.com", "password": "not-the-password"})), None)
+        .await;
+    assert_eq!(wrong_pw.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong_pw.status, no_user.status);
+    assert_eq!(wrong_pw.body, no_user.body);
+    assert!(wrong_pw.headers.get(header::SET_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn repeated_sign_in_failures_are_rate_limited_with_retry_after() {
+    let t = test_app_with(|c| c.sign_in_burst = 3).await;
+    let creds = json!({"email": "mei@contoso.com", "password": "guess-guess-guess"});
+    for _ in 0..3 {
+        let a = t.call("POST", "/api/v1/session", Some(creds.clone()), None).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let a = t.call("POST", "/api/v1/session", Some(creds), None).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = a.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    assert!(retry >= 1);
+    assert_eq!(a.body["code"], "rate_limited");
+}
+
+#[tokio::test]
+async fn account_creation_is_rate_limited_per_client() {
+    let t = test_app_with(|c| c.create_account_burst = 2).await;
+    assert_eq!(t.create("a-corp.com", "x@a-corp.com").await.status, StatusCode::CREATED);
+    assert_eq!(t.create("b-corp.com", "x@b-corp.com").await.status, StatusCode::CREATED);
+    let a = t.create("c-corp.com", "x@c-corp.com").await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(a.headers.get(header::RETRY_AFTER).is_some());
+}
+
+#[tokio::test]
+async fn idle_sessions_expire() {
+    let t = test_app_with(|c| c.session_idle_minutes = 30).await;
+    let cookie = t.create("contoso.com", "mei@contoso.com").await.cookie().unwrap();
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 3600")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    let a = t.call("GET", "/api/v1/session", None, Some(&cookie)).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn sessions_end_at_the_absolute_limit_even_when_active() {
+    let t = test_app_with(|c| c.session_max_hours = 1).await;
+    let cookie = t.create("contoso.com", "mei@contoso.com").await.cookie().unwrap();
+    sqlx::query("UPDATE sessions SET created_at = created_at - 7200")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    let a = t.call("GET", "/api/v1/session", None, Some(&cookie)).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn unknown_api_paths_are_problem_json_404() {
+    let t = test_app().await;
+    let a = t.call("GET", "/api/v1/nothing-here", None, None).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert_eq!(a.headers[header::CONTENT_TYPE], "application/problem+json");
+}
+
+#[tokio::test]
+async fn the_app_is_served_with_fallback_compression_and_caching() {
+    let dist = tempfile::tempdir().unwrap();
+    let p = dist.path();
+    std::fs::write(p.join("index.html"), "<!doctype html><title>PC</title>").unwrap();
+    std::fs::write(p.join("app-0123456789abcdef_bg.wasm"), b"\0asm").unwrap();
+    std::fs::write(p.join("app-0123456789abcdef_bg.wasm.br"), b"brotli!").unwrap();
+    let dist_path = p.to_path_buf();
+    let t = test_app_with(move |c| c.dist = Some(dist_path)).await;
+
+    let res = t
+        .router
+        .clone()
+        .oneshot(Request::get("/enroll/account").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("<title>PC</title>"));
+
+    let res = t
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/app-0123456789abcdef_bg.wasm")
+                .header(header::ACCEPT_ENCODING, "gzip, br")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/wasm");
+    assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+    assert!(res.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+
+    let res = t
+        .router
+        .clone()
+        .oneshot(Request::get("/missing-file.js").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

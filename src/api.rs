@@ -1,0 +1,124 @@
+//! The only module that speaks HTTP: typed calls to the `/api/v1` server,
+//! with one error type for every way a call can fail.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use pc_api::{CreateAccountRequest, FieldErrors, Problem, Session, SignInRequest};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use web_sys::RequestCredentials;
+
+use crate::config::Config;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// The server could not be reached (offline, DNS, refused, CORS).
+    Network(String),
+    /// The server answered with problem details.
+    Problem(Problem),
+    /// The server answered with an error status and no problem details.
+    Status(u16),
+}
+
+impl ApiError {
+    /// Field errors to show beside the fields, if any.
+    pub fn field_errors(&self) -> Option<&FieldErrors> {
+        match self {
+            ApiError::Problem(p) if !p.errors.is_empty() => Some(&p.errors),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Problem(p) => p.code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Failures worth a "try again" banner rather than a form error.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Network(_) => true,
+            ApiError::Status(s) => *s >= 500,
+            ApiError::Problem(p) => p.status >= 500,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Api {
+    config: Config,
+}
+
+impl Api {
+    pub fn new(config: Config) -> Self {
+        Api { config }
+    }
+
+    fn build(&self, method: &str, path: &str) -> RequestBuilder {
+        let url = self.config.api_url(path);
+        let b = match method {
+            "POST" => Request::post(&url),
+            "DELETE" => Request::delete(&url),
+            "PUT" => Request::put(&url),
+            _ => Request::get(&url),
+        };
+        b.credentials(RequestCredentials::Include)
+            .header("Accept", "application/json, application/problem+json")
+    }
+
+    async fn send(&self, req: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+        let req = req.map_err(|e| ApiError::Network(e.to_string()))?;
+        let res = req
+            .send()
+            .await
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        if res.ok() {
+            return Ok(res);
+        }
+        let status = res.status();
+        let is_json = res
+            .headers()
+            .get("content-type")
+            .is_some_and(|ct| ct.contains("json"));
+        if is_json {
+            if let Ok(p) = res.json::<Problem>().await {
+                return Err(ApiError::Problem(p));
+            }
+        }
+        Err(ApiError::Status(status))
+    }
+
+    async fn json<T: DeserializeOwned>(&self, res: Response) -> Result<T, ApiError> {
+        res.json::<T>()
+            .await
+            .map_err(|e| ApiError::Network(format!("unreadable answer: {e}")))
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
+        let res = self.send(self.build("POST", path).json(body)).await?;
+        self.json(res).await
+    }
+
+    pub async fn current_session(&self) -> Result<Option<Session>, ApiError> {
+        match self.send(self.build("GET", "/session").build()).await {
+            Ok(res) => self.json(res).await.map(Some),
+            Err(ApiError::Problem(p)) if p.status == 401 => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn create_account(&self, req: &CreateAccountRequest) -> Result<Session, ApiError> {
+        self.post("/accounts", req).await
+    }
+
+    pub async fn sign_in(&self, req: &SignInRequest) -> Result<Session, ApiError> {
+        self.post("/session", req).await
+    }
+
+    pub async fn sign_out(&self) -> Result<(), ApiError> {
+        self.send(self.build("DELETE", "/session").build())
+            .await
+            .map(|_| ())
+    }
+}

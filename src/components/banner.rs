@@ -1,0 +1,33 @@
+//! The banner for a call that got no usable answer: says what happened,
+//! that nothing typed is lost, and offers to try again.
+
+use leptos::prelude::*;
+
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn RetryBanner(
+    #[prop(into)] visible: Signal<bool>,
+    #[prop(into)] busy: Signal<bool>,
+    on_retry: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show when=move || visible.get()>
+            <div class="banner banner--error" role="alert">
+                <div class="banner__text">
+                    <strong>{move || i18n.t("network-title")}</strong>
+                    <p>{move || i18n.t("network-body")}</p>
+                </div>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    disabled=move || busy.get()
+                    on:click=move |_| on_retry.run(())
+                >
+                    {move || i18n.t(if busy.get() { "network-retrying" } else { "network-retry" })}
+                </button>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,112 @@
+//! The site frame: header (product, language, who is signed in, Sign out)
+//! and footer.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::Api;
+use crate::i18n::{use_i18n, Locale};
+use crate::session::Auth;
+
+#[component]
+pub fn SiteHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = expect_context::<Auth>();
+    let api = expect_context::<Api>();
+    let navigate = use_navigate();
+    let signing_out = RwSignal::new(false);
+    let sign_out_failed = RwSignal::new(false);
+
+    let sign_out = move |_| {
+        let api = api.clone();
+        let navigate = navigate.clone();
+        signing_out.set(true);
+        sign_out_failed.set(false);
+        leptos::task::spawn_local(async move {
+            match api.sign_out().await {
+                Ok(()) => {
+                    auth.session.set(None);
+                    navigate("/enroll/account", Default::default());
+                }
+                Err(_) => sign_out_failed.set(true),
+            }
+            signing_out.set(false);
+        });
+    };
+
+    view! {
+        <header class="site-header">
+            <a href="/enroll" class="site-header__brand">
+                <span class="site-header__logo" aria-hidden="true"></span>
+                <span>{move || i18n.t("product-name")}</span>
+            </a>
+            <div class="site-header__tools">
+                <label class="site-header__lang">
+                    <span class="visually-hidden">{move || i18n.t("language-label")}</span>
+                    <select
+                        class="select"
+                        on:change=move |ev| {
+                            if let Some(l) = Locale::from_tag(&event_target_value(&ev)) {
+                                i18n.locale.set(l);
+                            }
+                        }
+                    >
+                        {Locale::ALL
+                            .into_iter()
+                            .map(|l| {
+                                view! {
+                                    <option
+                                        value=l.tag()
+                                        lang=l.tag()
+                                        selected=move || i18n.locale.get() == l
+                                    >
+                                        {l.native_name()}
+                                    </option>
+                                }
+                            })
+                            .collect::<Vec<_>>()}
+                    </select>
+                </label>
+                {move || {
+                    auth.session
+                        .get()
+                        .map(|s| {
+                            let name = format!("{} {}", s.user.first_name, s.user.last_name);
+                            view! {
+                                <div class="site-header__user">
+                                    <span class="site-header__who">
+                                        <span class="visually-hidden">{i18n.t("signed-in-as")}</span>
+                                        <span class="site-header__name">{name}</span>
+                                        <span class="site-header__email">{s.user.email.clone()}</span>
+                                    </span>
+                                    <button
+                                        type="button"
+                                        class="button button--subtle"
+                                        disabled=move || signing_out.get()
+                                        on:click=sign_out.clone()
+                                    >
+                                        {move || i18n.t("sign-out")}
+                                    </button>
+                                </div>
+                            }
+                        })
+                }}
+            </div>
+        </header>
+        <Show when=move || sign_out_failed.get()>
+            <div class="banner banner--error" role="alert">
+                <p class="banner__text">{move || i18n.t("sign-out-failed")}</p>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <p>{move || i18n.t("footer-note")}</p>
+        </footer>
+    }
+}

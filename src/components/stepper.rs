@@ -1,0 +1,61 @@
+//! Where the applicant is in the journey. On narrow screens only
+//! "Step n of m" shows; screen readers always get the current step.
+
+use leptos::prelude::*;
+
+use crate::enroll::steps::Step;
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn Stepper(current: Option<Step>) -> impl IntoView {
+    let i18n = use_i18n();
+    let total = Step::ALL.len();
+    let current_index = current.map(Step::index);
+    view! {
+        <nav class="stepper" aria-label=move || i18n.t("stepper-label")>
+            {current_index
+                .map(|i| {
+                    view! {
+                        <p class="stepper__compact" aria-hidden="true">
+                            {move || {
+                                i18n.t_with(
+                                    "stepper-compact",
+                                    &[("current", &(i + 1).to_string()), ("total", &total.to_string())],
+                                )
+                            }}
+                        </p>
+                    }
+                })}
+            <ol class="stepper__list">
+                {Step::ALL
+                    .into_iter()
+                    .map(|step| {
+                        let i = step.index();
+                        let state = match current_index {
+                            Some(c) if i < c => "done",
+                            Some(c) if i == c => "current",
+                            _ => "todo",
+                        };
+                        view! {
+                            <li
+                                class=format!("stepper__item stepper__item--{state}")
+                                aria-current=(state == "current").then_some("step")
+                            >
+                                <span class="stepper__number" aria-hidden="true">{i + 1}</span>
+                                <span class="stepper__name">{move || i18n.t(step.title_key())}</span>
+                                {(state == "done")
+                                    .then(|| {
+                                        view! {
+                                            <span class="visually-hidden">
+                                                {move || i18n.t("stepper-done")}
+                                            </span>
+                                        }
+                                    })}
+                            </li>
+                        }
+                    })
+                    .collect::<Vec<_>>()}
+            </ol>
+        </nav>
+    }
+}

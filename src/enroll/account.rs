@@ -1,0 +1,308 @@
+//! `/enroll/account`: sign in with an existing work account, or create one
+//! (a new tenant whose first user is its Global admin).
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use pc_api::{CreateAccountRequest, Role, SignInRequest};
+use web_sys::SubmitEvent;
+
+use crate::api::Api;
+use crate::components::{ErrorSummary, RetryBanner, Stepper, TextField};
+use crate::enroll::steps::Step;
+use crate::form::ctl::FormCtl;
+use crate::form::retry_after_secs;
+use crate::i18n::use_i18n;
+use crate::page::PageTitle;
+use crate::session::Auth;
+
+#[component]
+pub fn AccountStep() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = expect_context::<Auth>();
+    let query = use_query_map();
+    let creating = Memo::new(move |_| query.with(|q| q.get("mode").as_deref() == Some("create")));
+
+    view! {
+        <PageTitle key="account-title" />
+        <Stepper current=Some(Step::Account) />
+        <section class="card">
+            <h1 class="page-heading" tabindex="-1">{move || i18n.t("account-title")}</h1>
+            {move || {
+                if !auth.checked.get() {
+                    return view! {
+                        <p class="muted" role="status">{move || i18n.t("account-checking")}</p>
+                    }
+                        .into_any();
+                }
+                match auth.session.get() {
+                    Some(_) => view! { <SignedIn /> }.into_any(),
+                    None => {
+                        view! {
+                            <p class="lead">{move || i18n.t("account-lead")}</p>
+                            <nav class="segmented" aria-label=move || i18n.t("account-choice-label")>
+                                <a
+                                    href="/enroll/account"
+                                    class="segmented__item"
+                                    aria-current=move || (!creating.get()).then_some("page")
+                                >
+                                    {move || i18n.t("account-choice-sign-in")}
+                                </a>
+                                <a
+                                    href="/enroll/account?mode=create"
+                                    class="segmented__item"
+                                    aria-current=move || creating.get().then_some("page")
+                                >
+                                    {move || i18n.t("account-choice-create")}
+                                </a>
+                            </nav>
+                            {move || {
+                                if creating.get() {
+                                    view! { <CreateForm /> }.into_any()
+                                } else {
+                                    view! { <SignInForm /> }.into_any()
+                                }
+                            }}
+                        }
+                            .into_any()
+                    }
+                }
+            }}
+        </section>
+    }
+}
+
+/// Shown once signed in: who, which tenant, which role.
+#[component]
+fn SignedIn() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = expect_context::<Auth>();
+    move || {
+        auth.session.get().map(|s| {
+            let name = format!("{} {}", s.user.first_name, s.user.last_name);
+            let is_admin = s.user.roles.contains(&Role::GlobalAdmin);
+            let email = s.user.email.clone();
+            let domain = s.tenant.domain.clone();
+            view! {
+                <div class="notice notice--success" role="status">
+                    <p class="notice__title">
+                        {move || i18n.t_with("account-signed-in", &[("name", &name)])}
+                    </p>
+                    <dl class="summary-list">
+                        <div>
+                            <dt>{move || i18n.t("account-email")}</dt>
+                            <dd>{email.clone()}</dd>
+                        </div>
+                        <div>
+                            <dt>{move || i18n.t("account-domain")}</dt>
+                            <dd>{domain.clone()}</dd>
+                        </div>
+                        <div>
+                            <dt>{move || i18n.t("account-role")}</dt>
+                            <dd>
+                                {move || {
+                                    i18n.t(if is_admin { "role-global_admin" } else { "account-role-other" })
+                                }}
+                            </dd>
+                        </div>
+                    </dl>
+                </div>
+                <p>{move || i18n.t("account-signed-in-next")}</p>
+            }
+        })
+    }
+}
+
+const CREATE_ORDER: &[&str] = &["company_domain", "first_name", "last_name", "email", "password"];
+const SIGN_IN_ORDER: &[&str] = &["email", "password"];
+
+#[component]
+fn CreateForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<Api>();
+    let auth = expect_context::<Auth>();
+    let ctl = FormCtl::new(CREATE_ORDER);
+    let domain = RwSignal::new(String::new());
+    let first = RwSignal::new(String::new());
+    let last = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let request = move || CreateAccountRequest {
+        company_domain: domain.get_untracked(),
+        first_name: first.get_untracked(),
+        last_name: last.get_untracked(),
+        email: email.get_untracked(),
+        password: password.get_untracked(),
+    };
+
+    let send = Action::new_local(move |req: &CreateAccountRequest| {
+        let api = api.clone();
+        let req = req.clone();
+        async move {
+            match api.create_account(&req).await {
+                Ok(session) => auth.session.set(Some(session)),
+                Err(e) => ctl.show_api_error(&e),
+            }
+        }
+    });
+    let busy = send.pending();
+    let submit = move || {
+        let req = request();
+        if ctl.check_before_send(req.check()) {
+            send.dispatch(req);
+        }
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if !busy.get_untracked() {
+            submit();
+        }
+    };
+    let on_edit = Callback::new(move |_| ctl.revalidate(request().check()));
+
+    view! {
+        <form class="form" novalidate on:submit=on_submit>
+            <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
+            <RetryBanner visible=ctl.transient() busy=busy on_retry=Callback::new(move |_| submit()) />
+            <h2>{move || i18n.t("create-title")}</h2>
+            <TextField
+                name="company_domain"
+                label="create-domain"
+                hint="create-domain-hint"
+                autocomplete="off"
+                input_mode="url"
+                value=domain
+                error=ctl.error(i18n, "company_domain")
+                on_edit=on_edit
+            />
+            <div class="field-row">
+                <TextField
+                    name="first_name"
+                    label="create-first-name"
+                    autocomplete="given-name"
+                    value=first
+                    error=ctl.error(i18n, "first_name")
+                    on_edit=on_edit
+                />
+                <TextField
+                    name="last_name"
+                    label="create-last-name"
+                    autocomplete="family-name"
+                    value=last
+                    error=ctl.error(i18n, "last_name")
+                    on_edit=on_edit
+                />
+            </div>
+            <TextField
+                name="email"
+                label="create-email"
+                hint="create-email-hint"
+                input_type="email"
+                autocomplete="email"
+                value=email
+                error=ctl.error(i18n, "email")
+                on_edit=on_edit
+            />
+            <TextField
+                name="password"
+                label="create-password"
+                hint="create-password-hint"
+                input_type="password"
+                autocomplete="new-password"
+                revealable=true
+                value=password
+                error=ctl.error(i18n, "password")
+                on_edit=on_edit
+            />
+            <div class="actions">
+                <button type="submit" class="button button--primary" aria-disabled=move || busy.get().then_some("true")>
+                    {move || i18n.t(if busy.get() { "create-submitting" } else { "create-submit" })}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn SignInForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<Api>();
+    let auth = expect_context::<Auth>();
+    let ctl = FormCtl::new(SIGN_IN_ORDER);
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let wait = RwSignal::new(None::<u64>);
+    let request = move || SignInRequest {
+        email: email.get_untracked(),
+        password: password.get_untracked(),
+    };
+
+    let send = Action::new_local(move |req: &SignInRequest| {
+        let api = api.clone();
+        let req = req.clone();
+        async move {
+            match api.sign_in(&req).await {
+                Ok(session) => auth.session.set(Some(session)),
+                Err(e) => {
+                    wait.set(retry_after_secs(&e));
+                    ctl.show_api_error(&e);
+                }
+            }
+        }
+    });
+    let busy = send.pending();
+    let submit = move || {
+        let req = request();
+        if ctl.check_before_send(req.check()) {
+            send.dispatch(req);
+        }
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if !busy.get_untracked() {
+            submit();
+        }
+    };
+    let on_edit = Callback::new(move |_| ctl.revalidate(request().check()));
+
+    view! {
+        <form class="form" novalidate on:submit=on_submit>
+            <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
+            <RetryBanner visible=ctl.transient() busy=busy on_retry=Callback::new(move |_| submit()) />
+            <Show when=move || wait.get().is_some()>
+                <p class="muted">
+                    {move || {
+                        i18n.t_with(
+                            "sign-in-wait",
+                            &[("seconds", &wait.get().unwrap_or_default().to_string())],
+                        )
+                    }}
+                </p>
+            </Show>
+            <h2>{move || i18n.t("sign-in-title")}</h2>
+            <TextField
+                name="email"
+                label="sign-in-email"
+                input_type="email"
+                autocomplete="username"
+                value=email
+                error=ctl.error(i18n, "email")
+                on_edit=on_edit
+            />
+            <TextField
+                name="password"
+                label="sign-in-password"
+                input_type="password"
+                autocomplete="current-password"
+                revealable=true
+                value=password
+                error=ctl.error(i18n, "password")
+                on_edit=on_edit
+            />
+            <div class="actions">
+                <button type="submit" class="button button--primary" aria-disabled=move || busy.get().then_some("true")>
+                    {move || i18n.t(if busy.get() { "sign-in-submitting" } else { "sign-in-submit" })}
+                </button>
+            </div>
+        </form>
+    }
+}

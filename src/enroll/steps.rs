@@ -1,0 +1,63 @@
+//! The steps of the journey and their order, as plain data.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Account,
+    Company,
+    Contact,
+    Review,
+    Agreement,
+    Done,
+}
+
+impl Step {
+    pub const ALL: [Step; 6] = [
+        Step::Account,
+        Step::Company,
+        Step::Contact,
+        Step::Review,
+        Step::Agreement,
+        Step::Done,
+    ];
+
+    pub fn index(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Step::Account => "/enroll/account",
+            Step::Company => "/enroll/company",
+            Step::Contact => "/enroll/contact",
+            Step::Review => "/enroll/review",
+            Step::Agreement => "/enroll/agreement",
+            Step::Done => "/enroll/done",
+        }
+    }
+
+    pub fn title_key(self) -> &'static str {
+        match self {
+            Step::Account => "step-account",
+            Step::Company => "step-company",
+            Step::Contact => "step-contact",
+            Step::Review => "step-review",
+            Step::Agreement => "step-agreement",
+            Step::Done => "step-done",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_are_numbered_in_journey_order_with_distinct_paths() {
+        let idx: Vec<_> = Step::ALL.iter().map(|s| s.index()).collect();
+        assert_eq!(idx, [0, 1, 2, 3, 4, 5]);
+        let mut paths: Vec<_> = Step::ALL.iter().map(|s| s.path()).collect();
+        paths.dedup();
+        assert_eq!(paths.len(), 6);
+        assert!(paths.iter().all(|p| p.starts_with("/enroll/")));
+    }
+}

@@ -1,0 +1,163 @@
+//! Partner Center enrollment: the single-page app. `App` holds the frame
+//! and the route table; `start` reads the runtime configuration and mounts.
+
+pub mod api;
+pub mod components;
+pub mod config;
+pub mod enroll;
+pub mod form;
+pub mod i18n;
+pub mod page;
+pub mod session;
+
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::api::Api;
+use crate::components::{RetryBanner, SiteFooter, SiteHeader};
+use crate::config::Config;
+use crate::enroll::account::AccountStep;
+use crate::enroll::welcome::Welcome;
+use crate::i18n::{I18n, Locale};
+use crate::page::NotFound;
+use crate::session::Auth;
+
+const LOCALE_KEY: &str = "pc-locale";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn browser_languages() -> Vec<String> {
+    window()
+        .navigator()
+        .languages()
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect()
+}
+
+#[component]
+pub fn App(config: Config) -> impl IntoView {
+    let stored = local_storage().and_then(|s| s.get_item(LOCALE_KEY).ok().flatten());
+    let locale = i18n::choose(stored.as_deref(), &browser_languages(), config.default_locale);
+    let i18n = I18n::new(locale);
+    let api = Api::new(config.clone());
+    let auth = Auth::new();
+    provide_context(i18n);
+    provide_context(api.clone());
+    provide_context(auth);
+    provide_context(config.clone());
+    auth.refresh(api.clone());
+
+    // The page speaks the chosen language, and remembers it.
+    Effect::new(move |prev: Option<Locale>| {
+        let l = i18n.locale.get();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", l.tag());
+        }
+        if prev.is_some() {
+            if let Some(s) = local_storage() {
+                let _ = s.set_item(LOCALE_KEY, l.tag());
+            }
+        }
+        l
+    });
+
+    let retrying = RwSignal::new(false);
+    let retry_session = Callback::new(move |_| {
+        retrying.set(true);
+        auth.refresh(api.clone());
+    });
+    Effect::new(move |_| {
+        if auth.checked.get() {
+            retrying.set(false);
+        }
+    });
+
+    view! {
+        <Router base=config.base_path.clone()>
+            <a
+                class="skip-link"
+                href="#main"
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    components::focus_id("main");
+                }
+            >
+                {move || i18n.t("skip-to-main")}
+            </a>
+            <SiteHeader />
+            <RetryBanner
+                visible=Signal::derive(move || auth.unreachable.get())
+                busy=retrying
+                on_retry=retry_session
+            />
+            <main id="main" class="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/enroll" /> } />
+                    <Route path=path!("/enroll") view=Welcome />
+                    <Route path=path!("/enroll/account") view=AccountStep />
+                </Routes>
+            </main>
+            <SiteFooter />
+        </Router>
+    }
+}
+
+/// Shown instead of the app when its configuration cannot be used.
+#[component]
+pub fn ConfigErrorPage(message: String) -> impl IntoView {
+    view! {
+        <main class="main" id="main">
+            <section class="card" role="alert">
+                <h1>"Partner Center could not start"</h1>
+                <p lang="zh-TW">"合作夥伴中心無法啟動"</p>
+                <p>"The app's configuration file has a problem. Ask the site's operator to correct it:"</p>
+                <pre class="config-error">{message}</pre>
+            </section>
+        </main>
+    }
+}
+
+/// The path part of the document's base URL (`<base href>`), e.g. "/" or "/portal/partners/".
+fn document_base_path() -> String {
+    document()
+        .base_uri()
+        .ok()
+        .flatten()
+        .and_then(|u| web_sys::Url::new(&u).ok())
+        .map(|u| u.pathname())
+        .unwrap_or_else(|| "/".into())
+}
+
+/// Reads `config.json` (beside index.html) and mounts the app, or an error page.
+pub async fn start() {
+    let base = document_base_path();
+    let text = match gloo_net::http::Request::get("config.json")
+        .header("Cache-Control", "no-cache")
+        .send()
+        .await
+    {
+        Ok(res) if res.ok() => match res.text().await {
+            Ok(t) => Ok(Some(t)),
+            Err(e) => Err(format!("config.json could not be read: {e}")),
+        },
+        Ok(res) if res.status() == 404 => Ok(None),
+        Ok(res) => Err(format!("config.json answered HTTP {}", res.status())),
+        Err(e) => Err(format!("config.json could not be fetched: {e}")),
+    };
+    let config = text.and_then(|t| Config::parse(t.as_deref(), &base).map_err(|e| e.0));
+    // Whatever the outcome, the static loading text goes.
+    if let Some(el) = document().get_element_by_id("boot") {
+        el.remove();
+    }
+    match config {
+        Ok(config) => mount_to_body(move || view! { <App config=config.clone() /> }),
+        Err(message) => {
+            leptos::logging::error!("{message}");
+            mount_to_body(move || view! { <ConfigErrorPage message=message.clone() /> })
+        }
+    }
+}

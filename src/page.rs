@@ -1,0 +1,31 @@
+//! Page-level pieces: the document title and the not-found page.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::use_i18n;
+
+/// Keeps `document.title` as "<page> – Partner Center" in the current language.
+#[component]
+pub fn PageTitle(key: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| {
+        let title = format!("{} – {}", i18n.t(key), i18n.t("product-name"));
+        document().set_title(&title);
+    });
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageTitle key="not-found-title" />
+        <section class="card">
+            <h1 class="page-heading" tabindex="-1">{move || i18n.t("not-found-title")}</h1>
+            <p>{move || i18n.t("not-found-body")}</p>
+            <p>
+                <A href="/enroll">{move || i18n.t("not-found-link")}</A>
+            </p>
+        </section>
+    }
+}
