@@ -95,7 +95,11 @@ impl Api {
             .map_err(|e| ApiError::Network(format!("unreadable answer: {e}")))
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
         let res = self.send(self.build("POST", path).json(body)).await?;
         self.json(res).await
     }

@@ -98,7 +98,10 @@ mod tests {
         assert_eq!(c.api_base_url, "");
         assert_eq!(c.base_path, "");
         assert_eq!(c.api_url("/session"), "/api/v1/session");
-        assert_eq!(Config::parse(None, "/portal/partners/").unwrap().base_path, "/portal/partners");
+        assert_eq!(
+            Config::parse(None, "/portal/partners/").unwrap().base_path,
+            "/portal/partners"
+        );
     }
 
     #[test]
@@ -108,7 +111,10 @@ mod tests {
             "/",
         )
         .unwrap();
-        assert_eq!(c.api_url("/health"), "https://api.contoso.com/api/v1/health");
+        assert_eq!(
+            c.api_url("/health"),
+            "https://api.contoso.com/api/v1/health"
+        );
         assert_eq!(c.base_path, "/portal/partners");
         assert_eq!(c.default_locale, Locale::ZhTw);
     }

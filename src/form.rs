@@ -20,7 +20,12 @@ impl Shown {
     pub fn from_field_errors(errors: &FieldErrors, order: &[&str]) -> Self {
         let mut fields: Vec<(String, FieldError)> = order
             .iter()
-            .filter_map(|f| errors.get(*f).and_then(|v| v.first()).map(|e| (f.to_string(), e.clone())))
+            .filter_map(|f| {
+                errors
+                    .get(*f)
+                    .and_then(|v| v.first())
+                    .map(|e| (f.to_string(), e.clone()))
+            })
             .collect();
         // Fields the server named that this form does not show still get said.
         for (f, v) in errors {
@@ -99,10 +104,18 @@ mod tests {
         push(&mut e, "email", "email_invalid");
         push(&mut e, "legacy", "unknown_field");
         let s = Shown::from_field_errors(&e, &["email", "password"]);
-        let names: Vec<_> = s.fields.iter().map(|(f, e)| (f.as_str(), e.code.as_str())).collect();
+        let names: Vec<_> = s
+            .fields
+            .iter()
+            .map(|(f, e)| (f.as_str(), e.code.as_str()))
+            .collect();
         assert_eq!(
             names,
-            [("email", "email_consumer"), ("password", "password_common"), ("legacy", "unknown_field")]
+            [
+                ("email", "email_consumer"),
+                ("password", "password_common"),
+                ("legacy", "unknown_field")
+            ]
         );
     }
 
@@ -111,7 +124,12 @@ mod tests {
         let mut fe = FieldErrors::new();
         push(&mut fe, "email", "email_taken");
         let conflict = ApiError::Problem(Problem::new(409, "Conflict").with_errors(fe));
-        assert_eq!(Shown::from_api_error(&conflict, &["email"]).fields[0].1.code, "email_taken");
+        assert_eq!(
+            Shown::from_api_error(&conflict, &["email"]).fields[0]
+                .1
+                .code,
+            "email_taken"
+        );
 
         let creds = ApiError::Problem(Problem::new(401, "Wrong").with_code("invalid_credentials"));
         let s = Shown::from_api_error(&creds, &["email"]);
@@ -163,15 +181,18 @@ pub mod ctl {
         /// The translated error of one field, for its `TextField`.
         pub fn error(self, i18n: I18n, field: &'static str) -> Signal<Option<String>> {
             Signal::derive(move || {
-                self.shown
-                    .with(|s| s.for_field(field).map(|e| i18n.error_text(&e.code, &e.message)))
+                self.shown.with(|s| {
+                    s.for_field(field)
+                        .map(|e| i18n.error_text(&e.code, &e.message))
+                })
             })
         }
 
         /// After a failed submit, errors follow the user's edits as they type.
         pub fn revalidate(self, errors: FieldErrors) {
             if self.attempted.get_untracked() {
-                self.shown.set(Shown::from_field_errors(&errors, self.order));
+                self.shown
+                    .set(Shown::from_field_errors(&errors, self.order));
             }
         }
 
@@ -183,7 +204,8 @@ pub mod ctl {
                 self.shown.set(Shown::default());
                 return true;
             }
-            self.shown.set(Shown::from_field_errors(&errors, self.order));
+            self.shown
+                .set(Shown::from_field_errors(&errors, self.order));
             self.focus_summary();
             false
         }

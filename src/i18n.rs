@@ -83,8 +83,8 @@ impl Catalogs {
             // The app sets `lang` and direction itself; isolation marks would
             // only end up in copied text.
             bundle.set_use_isolating(false);
-            let res = FluentResource::try_new(locale.source().to_owned())
-                .unwrap_or_else(|(res, _)| res);
+            let res =
+                FluentResource::try_new(locale.source().to_owned()).unwrap_or_else(|(res, _)| res);
             let _ = bundle.add_resource(res);
             bundles.insert(locale, bundle);
         }
@@ -97,7 +97,9 @@ impl Catalogs {
         match bundle.get_message(key).and_then(|m| m.value()) {
             Some(pattern) => {
                 let mut errors = vec![];
-                bundle.format_pattern(pattern, args, &mut errors).into_owned()
+                bundle
+                    .format_pattern(pattern, args, &mut errors)
+                    .into_owned()
             }
             None => {
                 leptos::logging::warn!("missing translation {key} in {}", locale.tag());
@@ -138,7 +140,8 @@ impl I18n {
         for (k, v) in args {
             fa.set(*k, FluentValue::from(v.to_string()));
         }
-        self.catalogs.with_value(|c| c.format(locale, key, Some(&fa)))
+        self.catalogs
+            .with_value(|c| c.format(locale, key, Some(&fa)))
     }
 
     /// The translated text for a validation or problem code, falling back to
@@ -161,7 +164,8 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
-#[cfg(test)]
+// Reads the catalogs and the source tree from disk: host only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use fluent_syntax::ast::Entry;
@@ -185,9 +189,17 @@ mod tests {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
                     walk(&path, out);
-                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs") {
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs")
+                {
                     let text = std::fs::read_to_string(&path).unwrap();
-                    for marker in [".t(\"", ".t_with(\"", "key=\"", "label=\"", "hint=\"", "tr(\""] {
+                    for marker in [
+                        ".t(\"",
+                        ".t_with(\"",
+                        "key=\"",
+                        "label=\"",
+                        "hint=\"",
+                        "tr(\"",
+                    ] {
                         for (i, _) in text.match_indices(marker) {
                             let rest = &text[i + marker.len()..];
                             let end = rest.find('"').unwrap();
@@ -201,7 +213,10 @@ mod tests {
             }
         }
         let mut out = BTreeSet::new();
-        walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")), &mut out);
+        walk(
+            std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")),
+            &mut out,
+        );
         out
     }
 
@@ -223,7 +238,10 @@ mod tests {
             .into_iter()
             .filter(|k| !en.contains(k))
             .collect();
-        assert!(missing.is_empty(), "keys used but not translated: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "keys used but not translated: {missing:?}"
+        );
     }
 
     #[test]
@@ -240,7 +258,10 @@ mod tests {
         let en = c.format(Locale::EnUs, "account-title", None);
         let zh = c.format(Locale::ZhTw, "account-title", None);
         assert_ne!(en, zh);
-        assert!(zh.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)), "{zh}");
+        assert!(
+            zh.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
+            "{zh}"
+        );
     }
 
     #[test]
@@ -248,7 +269,10 @@ mod tests {
         let browser = vec!["fr-FR".to_owned(), "zh-Hant-TW".to_owned(), "en".to_owned()];
         assert_eq!(choose(Some("en-US"), &browser, Locale::EnUs), Locale::EnUs);
         assert_eq!(choose(None, &browser, Locale::EnUs), Locale::ZhTw);
-        assert_eq!(choose(Some("garbage"), &["de".into()], Locale::ZhTw), Locale::ZhTw);
+        assert_eq!(
+            choose(Some("garbage"), &["de".into()], Locale::ZhTw),
+            Locale::ZhTw
+        );
         assert_eq!(choose(None, &["en-GB".into()], Locale::ZhTw), Locale::EnUs);
     }
 }

@@ -41,7 +41,11 @@ fn browser_languages() -> Vec<String> {
 #[component]
 pub fn App(config: Config) -> impl IntoView {
     let stored = local_storage().and_then(|s| s.get_item(LOCALE_KEY).ok().flatten());
-    let locale = i18n::choose(stored.as_deref(), &browser_languages(), config.default_locale);
+    let locale = i18n::choose(
+        stored.as_deref(),
+        &browser_languages(),
+        config.default_locale,
+    );
     let i18n = I18n::new(locale);
     let api = Api::new(config.clone());
     let auth = Auth::new();

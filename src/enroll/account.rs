@@ -112,7 +112,13 @@ fn SignedIn() -> impl IntoView {
     }
 }
 
-const CREATE_ORDER: &[&str] = &["company_domain", "first_name", "last_name", "email", "password"];
+const CREATE_ORDER: &[&str] = &[
+    "company_domain",
+    "first_name",
+    "last_name",
+    "email",
+    "password",
+];
 const SIGN_IN_ORDER: &[&str] = &["email", "password"];
 
 #[component]

@@ -1,1 +1,303 @@
-fn main(){}
+//! `cargo xtask run` builds and runs the app; `cargo xtask test` runs every
+//! test layer. Both first install whatever tool is missing, from the package
+//! registries only, and skip what is already there.
+
+mod sizes;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const BINARYEN_VERSION: &str = "132.0.0";
+/// The total brotli size `/enroll` may load before `cargo xtask test` fails.
+pub const SIZE_BUDGET_BROTLI: u64 = 250 * 1024;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  run [server flags…]   install tools, build the app and run the server on
+                        http://127.0.0.1:8080 (PORT / --port, DATABASE_URL override)
+  test                  install tools and run every test layer
+  build                 install tools and build the release app (dist/) and server";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    std::env::set_current_dir(&root).expect("workspace root");
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&root, &args[1..]),
+        Some("test") => test(&root),
+        Some("build") => tools::bootstrap(&root, false).and_then(|_| build_release(&root)),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+pub type Res = Result<(), String>;
+
+pub fn step(title: &str) {
+    println!("\n==> {title}");
+}
+
+/// Runs a command to the end with inherited output; an error names it.
+pub fn sh(cmd: &mut Command) -> Res {
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({status})"))
+    }
+}
+
+/// Runs a command, echoing its standard output while keeping a copy.
+fn sh_capture(cmd: &mut Command) -> Result<(bool, String), String> {
+    use std::io::{BufRead, BufReader};
+    let shown = format!("{cmd:?}");
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let mut out = String::new();
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    let status = child.wait().map_err(|e| format!("{shown}: {e}"))?;
+    Ok((status.success(), out))
+}
+
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+/// The release app in `dist/`, precompressed, and the release server.
+fn build_release(root: &Path) -> Res {
+    step("building the app (trunk, release)");
+    sh(cargo().args(["fetch", "--locked"]))?;
+    sh(Command::new("trunk").args(["build", "--release"]))?;
+    let n = sizes::precompress(&root.join("dist"))?;
+    println!("precompressed {n} files (brotli, gzip)");
+    step("building the server (release)");
+    sh(cargo().args(["build", "--release", "--locked", "-p", "pc-server"]))
+}
+
+fn server_bin(root: &Path) -> PathBuf {
+    root.join("target/release/partner-center-server")
+}
+
+fn run(root: &Path, server_args: &[String]) -> Res {
+    tools::bootstrap(root, false)?;
+    build_release(root)?;
+    step("starting the server");
+    let mut cmd = Command::new(server_bin(root));
+    cmd.arg("--dist").arg(root.join("dist"));
+    if std::env::var_os("DATABASE_URL").is_none() {
+        cmd.args(["--database-url", "sqlite://data/partner-center.db"]);
+    }
+    cmd.args(server_args);
+    println!(
+        "open http://127.0.0.1:{}/ in a browser (Ctrl+C stops)",
+        port_hint(server_args)
+    );
+    sh(&mut cmd)
+}
+
+fn port_hint(args: &[String]) -> String {
+    args.windows(2)
+        .find(|w| w[0] == "--port")
+        .map(|w| w[1].clone())
+        .or_else(|| std::env::var("PORT").ok())
+        .unwrap_or_else(|| "8080".into())
+}
+
+/// One test layer's outcome, summed from cargo's `test result:` lines.
+#[derive(Default)]
+struct Layer {
+    name: &'static str,
+    passed: u64,
+    failed: u64,
+    ok: bool,
+}
+
+fn count(output: &str) -> (u64, u64) {
+    let mut passed = 0;
+    let mut failed = 0;
+    for line in output.lines().filter(|l| l.starts_with("test result:")) {
+        let num = |word: &str| {
+            line.split(';')
+                .find(|p| p.trim_end().ends_with(word))
+                .and_then(|p| p.split_whitespace().rev().nth(1))
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        passed += num("passed");
+        failed += num("failed");
+    }
+    (passed, failed)
+}
+
+fn layer(name: &'static str, cmd: &mut Command) -> Result<Layer, String> {
+    step(&format!("test layer: {name}"));
+    let (ok, out) = sh_capture(cmd)?;
+    let (passed, failed) = count(&out);
+    Ok(Layer {
+        name,
+        passed,
+        failed,
+        ok,
+    })
+}
+
+fn test(root: &Path) -> Res {
+    let started = Instant::now();
+    tools::bootstrap(root, true)?;
+
+    step("format");
+    sh(cargo().args(["fmt", "--all", "--check"]))?;
+    step("clippy (host)");
+    sh(cargo().args([
+        "clippy",
+        "--locked",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    step("clippy (wasm)");
+    sh(cargo().args([
+        "clippy",
+        "--locked",
+        "-p",
+        "partner-center",
+        "-p",
+        "pc-api",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    let mut layers = vec![];
+    layers.push(layer(
+        "host unit + server API",
+        cargo()
+            .args(["test", "--locked", "--workspace", "--lib", "--bins"])
+            .args(["--test", "api"]),
+    )?);
+    layers.push(layer(
+        "wasm components (headless Chromium)",
+        cargo()
+            .args([
+                "test",
+                "--locked",
+                "-p",
+                "partner-center",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "components",
+            ])
+            .env("CHROMEDRIVER", tools::chromedriver())
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    )?);
+
+    build_release(root)?;
+    step("size gate: what /enroll loads");
+    let total = sizes::report(&root.join("dist"))?;
+
+    layers.push(layer(
+        "end-to-end (WebDriver, Chromium, release build)",
+        cargo()
+            .args([
+                "test",
+                "--locked",
+                "-p",
+                "partner-center",
+                "--test",
+                "e2e",
+                "--",
+                "--test-threads=2",
+            ])
+            .env("PC_SERVER_BIN", server_bin(root))
+            .env("PC_DIST", root.join("dist"))
+            .env("CHROMEDRIVER", tools::chromedriver())
+            .env("CHROMIUM", tools::chromium()),
+    )?);
+
+    let secs = started.elapsed().as_secs();
+    println!("\n==> summary");
+    let (mut passed, mut failed) = (0, 0);
+    let mut problems = vec![];
+    for l in &layers {
+        println!(
+            "  {:<48} {:>4} passed, {} failed",
+            l.name, l.passed, l.failed
+        );
+        passed += l.passed;
+        failed += l.failed;
+        if !l.ok {
+            problems.push(format!("{} failed", l.name));
+        } else if l.passed == 0 {
+            problems.push(format!("{} ran no test", l.name));
+        }
+    }
+    println!(
+        "  /enroll loads {:.1} KB brotli (budget {} KB); total time {}m{:02}s",
+        total as f64 / 1024.0,
+        SIZE_BUDGET_BROTLI / 1024,
+        secs / 60,
+        secs % 60
+    );
+    if total > SIZE_BUDGET_BROTLI {
+        problems.push(format!(
+            "/enroll loads {total} bytes brotli, over the budget"
+        ));
+    }
+    println!("{passed} passed, {failed} failed");
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn cargo_result_lines_are_summed() {
+        let out = "test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\
+                   noise\n\
+                   test result: FAILED. 3 passed; 2 failed; 1 ignored; 0 measured; 0 filtered out\n";
+        assert_eq!(count(out), (15, 2));
+        assert_eq!(count("nothing"), (0, 0));
+    }
+}

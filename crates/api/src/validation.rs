@@ -17,11 +17,27 @@ pub const DOMAIN_MAX: usize = 253;
 
 /// Every code a rule can give; each has a translation in the app.
 pub const CODES: &[&str] = &[
-    "required", "too_long", "email_invalid", "email_too_long", "email_consumer",
-    "email_sign_in_only", "email_domain_mismatch", "domain_invalid", "domain_consumer",
-    "domain_sign_in_only", "name_too_long", "name_invalid_chars", "password_too_short",
-    "password_too_long", "password_common", "password_contains_email", "domain_taken",
-    "email_taken", "invalid_type", "unknown_field", "missing_field",
+    "required",
+    "too_long",
+    "email_invalid",
+    "email_too_long",
+    "email_consumer",
+    "email_sign_in_only",
+    "email_domain_mismatch",
+    "domain_invalid",
+    "domain_consumer",
+    "domain_sign_in_only",
+    "name_too_long",
+    "name_invalid_chars",
+    "password_too_short",
+    "password_too_long",
+    "password_common",
+    "password_contains_email",
+    "domain_taken",
+    "email_taken",
+    "invalid_type",
+    "unknown_field",
+    "missing_field",
 ];
 
 /// The English text for a code: what the server sends beside the code, and
@@ -117,8 +133,7 @@ fn is_consumer_domain(domain: &str) -> bool {
     }
     // Providers that run one mailbox domain per country (yahoo.co.jp, hotmail.fr …).
     let first = domain.split('.').next().unwrap_or("");
-    lists::CONSUMER_BRANDS.contains(&first)
-        && domain.split('.').skip(1).all(|l| l.len() <= 3)
+    lists::CONSUMER_BRANDS.contains(&first) && domain.split('.').skip(1).all(|l| l.len() <= 3)
 }
 
 fn is_sign_in_only_domain(domain: &str) -> bool {
@@ -367,14 +382,26 @@ mod tests {
     fn company_domain_rules() {
         assert_eq!(code(company_domain("")), "required");
         assert_eq!(code(company_domain("contoso")), "domain_invalid");
-        assert_eq!(code(company_domain("https://contoso.com")), "domain_invalid");
+        assert_eq!(
+            code(company_domain("https://contoso.com")),
+            "domain_invalid"
+        );
         assert_eq!(code(company_domain("gmail.com")), "domain_consumer");
         assert_eq!(code(company_domain("Contoso.COM.")), "");
     }
 
     #[test]
     fn names_allow_any_script_and_refuse_digits_and_symbols() {
-        for ok in ["陳", "Zoë", "O'Brien", "Jean-Luc", "St. John", "José", "Nguyễn", "山田・太郎"] {
+        for ok in [
+            "陳",
+            "Zoë",
+            "O'Brien",
+            "Jean-Luc",
+            "St. John",
+            "José",
+            "Nguyễn",
+            "山田・太郎",
+        ] {
             assert_eq!(code(person_name(ok)), "", "{ok}");
         }
         assert_eq!(code(person_name("  ")), "required");
@@ -407,7 +434,11 @@ mod tests {
         ] {
             assert_eq!(code(new_password(bad)), "password_common", "{bad}");
         }
-        for ok in ["correct horse battery", "Tr0ub4dor&3-staple", "blue-kettle-71-orbit"] {
+        for ok in [
+            "correct horse battery",
+            "Tr0ub4dor&3-staple",
+            "blue-kettle-71-orbit",
+        ] {
             assert_eq!(code(new_password(ok)), "", "{ok}");
         }
     }

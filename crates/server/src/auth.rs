@@ -92,7 +92,10 @@ pub fn hash_session_id(id: &str) -> String {
 }
 
 fn is_loopback_host(headers: &HeaderMap) -> bool {
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     let name = if let Some(rest) = host.strip_prefix('[') {
         rest.split(']').next().unwrap_or("")
     } else {
@@ -281,7 +284,10 @@ mod tests {
     #[test]
     fn the_session_cookie_is_found_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(COOKIE, "theme=dark; pc_session=xyz; other=1".parse().unwrap());
+        h.insert(
+            COOKIE,
+            "theme=dark; pc_session=xyz; other=1".parse().unwrap(),
+        );
         assert_eq!(session_id_from(&h).as_deref(), Some("xyz"));
         h.insert(COOKIE, "pc_session=".parse().unwrap());
         assert_eq!(session_id_from(&h), None);

@@ -128,7 +128,10 @@ pub struct Credentials {
     pub password_hash: String,
 }
 
-pub async fn credentials_by_email(db: &Db, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
+pub async fn credentials_by_email(
+    db: &Db,
+    email: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
     let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = ?")
         .bind(email)
         .fetch_optional(db)
@@ -172,15 +175,22 @@ pub async fn session_view(db: &Db, user_id: &str) -> Result<Option<Session>, sql
     }))
 }
 
-pub async fn insert_session(db: &Db, id_hash: &str, user_id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
-        .bind(id_hash)
-        .bind(user_id)
-        .bind(now)
-        .bind(now)
-        .execute(db)
-        .await
-        .map(|_| ())
+pub async fn insert_session(
+    db: &Db,
+    id_hash: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(id_hash)
+    .bind(user_id)
+    .bind(now)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 pub struct StoredSession {
@@ -190,10 +200,11 @@ pub struct StoredSession {
 }
 
 pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<StoredSession>, sqlx::Error> {
-    let row = sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE id_hash = ?")
-        .bind(id_hash)
-        .fetch_optional(db)
-        .await?;
+    let row =
+        sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE id_hash = ?")
+            .bind(id_hash)
+            .fetch_optional(db)
+            .await?;
     Ok(row.map(|r| StoredSession {
         user_id: r.get("user_id"),
         created_at: r.get("created_at"),
@@ -219,7 +230,11 @@ pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
 }
 
 /// Drops sessions past either limit; run now and then.
-pub async fn delete_expired_sessions(db: &Db, idle_before: i64, created_before: i64) -> Result<u64, sqlx::Error> {
+pub async fn delete_expired_sessions(
+    db: &Db,
+    idle_before: i64,
+    created_before: i64,
+) -> Result<u64, sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
         .bind(idle_before)
         .bind(created_before)

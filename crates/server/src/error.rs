@@ -44,16 +44,18 @@ impl ApiError {
 
     fn problem(&self) -> Problem {
         match self {
-            ApiError::Validation(errors) => {
-                Problem::new(422, "Some answers need your attention")
-                    .with_code("validation_failed")
-                    .with_errors(errors.clone())
+            ApiError::Validation(errors) => Problem::new(422, "Some answers need your attention")
+                .with_code("validation_failed")
+                .with_errors(errors.clone()),
+            ApiError::BadRequest { code, detail } => {
+                Problem::new(400, "The request body is not valid JSON")
+                    .with_code(*code)
+                    .with_detail(detail.clone())
             }
-            ApiError::BadRequest { code, detail } => Problem::new(400, "The request body is not valid JSON")
-                .with_code(*code)
-                .with_detail(detail.clone()),
-            ApiError::UnsupportedMediaType => Problem::new(415, "Send the body as application/json")
-                .with_code("unsupported_media_type"),
+            ApiError::UnsupportedMediaType => {
+                Problem::new(415, "Send the body as application/json")
+                    .with_code("unsupported_media_type")
+            }
             ApiError::PayloadTooLarge => {
                 Problem::new(413, "The request body is too large").with_code("payload_too_large")
             }
@@ -62,9 +64,11 @@ impl ApiError {
             }
             ApiError::InvalidCredentials => Problem::new(401, "The email or password is incorrect")
                 .with_code("invalid_credentials"),
-            ApiError::Conflict(errors) => Problem::new(409, "This conflicts with an existing account")
-                .with_code("conflict")
-                .with_errors(errors.clone()),
+            ApiError::Conflict(errors) => {
+                Problem::new(409, "This conflicts with an existing account")
+                    .with_code("conflict")
+                    .with_errors(errors.clone())
+            }
             ApiError::RateLimited { retry_after_secs } => Problem::new(429, "Too many attempts")
                 .with_code("rate_limited")
                 .with_detail(format!("Try again in {retry_after_secs} seconds.")),

@@ -26,7 +26,12 @@ where
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|v| {
-                let essence = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let essence = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 essence == "application/json" || essence.ends_with("+json")
             })
             .unwrap_or(false);
@@ -69,7 +74,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 (join(&path, named), "missing_field")
             } else {
                 let top_level = path == "." || path.starts_with('[');
-                (if top_level { "body".to_owned() } else { path }, "invalid_type")
+                (
+                    if top_level { "body".to_owned() } else { path },
+                    "invalid_type",
+                )
             };
             Err(ApiError::Validation(ApiError::field(&field, code)))
         }
@@ -118,7 +126,9 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(field_code(e), ("role".into(), "unknown_field".into()));
-        let e = parse::<SignInRequest>(br#"{"email":"a@b.co"}"#).err().unwrap();
+        let e = parse::<SignInRequest>(br#"{"email":"a@b.co"}"#)
+            .err()
+            .unwrap();
         assert_eq!(field_code(e), ("password".into(), "missing_field".into()));
         let e = parse::<SignInRequest>(br#"{"email":["a"],"password":"x"}"#)
             .err()
@@ -132,7 +142,10 @@ mod tests {
     fn broken_json_is_a_400() {
         assert!(matches!(
             parse::<SignInRequest>(br#"{"email": "#),
-            Err(ApiError::BadRequest { code: "malformed_json", .. })
+            Err(ApiError::BadRequest {
+                code: "malformed_json",
+                ..
+            })
         ));
     }
 }

@@ -70,7 +70,11 @@ async fn serve(dist: Option<PathBuf>, req: Request<Body>) -> Response {
     if res.status() == StatusCode::NOT_FOUND {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     }
-    let cc = if looks_like_file { cache_control(&path) } else { "no-cache" };
+    let cc = if looks_like_file {
+        cache_control(&path)
+    } else {
+        "no-cache"
+    };
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cc));
     res

@@ -56,10 +56,20 @@ impl TestApp {
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer { status, headers, body }
+        Answer {
+            status,
+            headers,
+            body,
+        }
     }
 
-    async fn call(&self, method: &str, path: &str, body: Option<Value>, cookie: Option<&str>) -> Answer {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        cookie: Option<&str>,
+    ) -> Answer {
         let mut b = Request::builder().method(method).uri(path);
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, c);
@@ -75,7 +85,13 @@ impl TestApp {
     }
 
     async fn create(&self, domain: &str, email: &str) -> Answer {
-        self.call("POST", "/api/v1/accounts", Some(account(domain, email)), None).await
+        self.call(
+            "POST",
+            "/api/v1/accounts",
+            Some(account(domain, email)),
+            None,
+        )
+        .await
     }
 }
 
@@ -142,7 +158,10 @@ async fn consumer_email_is_refused_by_the_server() {
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(a.headers[header::CONTENT_TYPE], "application/problem+json");
     assert_eq!(a.field_code("email"), "email_consumer");
-    assert!(a.body["errors"]["email"][0]["message"].as_str().unwrap().contains("work email"));
+    assert!(a.body["errors"]["email"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("work email"));
 }
 
 #[tokio::test]
@@ -190,7 +209,11 @@ async fn malformed_bodies_get_field_level_problems_never_500() {
     assert_eq!(a.body["code"], "malformed_json");
 
     let a = t
-        .send(Request::post("/api/v1/session").body(Body::from("email=x")).unwrap())
+        .send(
+            Request::post("/api/v1/session")
+                .body(Body::from("email=x"))
+                .unwrap(),
+        )
         .await;
     assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
     assert_eq!(a.headers[header::CONTENT_TYPE], "application/problem+json");
@@ -199,7 +222,10 @@ async fn malformed_bodies_get_field_level_problems_never_500() {
 #[tokio::test]
 async fn a_domain_has_one_work_account() {
     let t = test_app().await;
-    assert_eq!(t.create("contoso.com", "mei@contoso.com").await.status, StatusCode::CREATED);
+    assert_eq!(
+        t.create("contoso.com", "mei@contoso.com").await.status,
+        StatusCode::CREATED
+    );
     let a = t.create("contoso.com", "li@contoso.com").await;
     assert_eq!(a.status, StatusCode::CONFLICT);
     assert_eq!(a.field_code("company_domain"), "domain_taken");
@@ -208,19 +234,40 @@ async fn a_domain_has_one_work_account() {
 #[tokio::test]
 async fn sign_in_gives_a_new_session_and_sign_out_ends_it() {
     let t = test_app().await;
-    let first = t.create("contoso.com", "mei@contoso.com").await.cookie().unwrap();
+    let first = t
+        .create("contoso.com", "mei@contoso.com")
+        .await
+        .cookie()
+        .unwrap();
     let creds = json!({"email": " MEI@contoso.com", "password": "blue-kettle-71-orbit"});
-    let a = t.call("POST", "/api/v1/session", Some(creds), Some(&first)).await;
+    let a = t
+        .call("POST", "/api/v1/session", Some(creds), Some(&first))
+        .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     let second = a.cookie().unwrap();
     assert_ne!(first, second);
     // The session carried into sign-in is gone.
-    assert_eq!(t.call("GET", "/api/v1/session", None, Some(&first)).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(t.call("GET", "/api/v1/session", None, Some(&second)).await.status, StatusCode::OK);
+    assert_eq!(
+        t.call("GET", "/api/v1/session", None, Some(&first))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        t.call("GET", "/api/v1/session", None, Some(&second))
+            .await
+            .status,
+        StatusCode::OK
+    );
 
-    let out = t.call("DELETE", "/api/v1/session", None, Some(&second)).await;
+    let out = t
+        .call("DELETE", "/api/v1/session", None, Some(&second))
+        .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT);
-    assert!(out.headers[header::SET_COOKIE].to_str().unwrap().contains("Max-Age=0"));
+    assert!(out.headers[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .contains("Max-Age=0"));
     let after = t.call("GET", "/api/v1/session", None, Some(&second)).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     assert_eq!(after.body["code"], "unauthenticated");
@@ -231,10 +278,20 @@ async fn wrong_password_and_unknown_email_get_the_same_answer() {
     let t = test_app().await;
     t.create("contoso.com", "mei@contoso.com").await;
     let wrong_pw = t
-        .call("POST", "/api/v1/session", Some(json!({"email": "mei@contoso.com", "password": "not-the-password"})), None)
+        .call(
+            "POST",
+            "/api/v1/session",
+            Some(json!({"email": "mei@contoso.com", "password": "not-the-password"})),
+            None,
+        )
         .await;
     let no_user = t
-        .call("POST", "/api/v1/session", Some(json!({"email": "nobody@contoso.com", "password": "not-the-password"})), None)
+        .call(
+            "POST",
+            "/api/v1/session",
+            Some(json!({"email": "nobody@contoso.com", "password": "not-the-password"})),
+            None,
+        )
         .await;
     assert_eq!(wrong_pw.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong_pw.status, no_user.status);
@@ -247,12 +304,18 @@ async fn repeated_sign_in_failures_are_rate_limited_with_retry_after() {
     let t = test_app_with(|c| c.sign_in_burst = 3).await;
     let creds = json!({"email": "mei@contoso.com", "password": "guess-guess-guess"});
     for _ in 0..3 {
-        let a = t.call("POST", "/api/v1/session", Some(creds.clone()), None).await;
+        let a = t
+            .call("POST", "/api/v1/session", Some(creds.clone()), None)
+            .await;
         assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     }
     let a = t.call("POST", "/api/v1/session", Some(creds), None).await;
     assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
-    let retry: u64 = a.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let retry: u64 = a.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry >= 1);
     assert_eq!(a.body["code"], "rate_limited");
 }
@@ -260,8 +323,14 @@ async fn repeated_sign_in_failures_are_rate_limited_with_retry_after() {
 #[tokio::test]
 async fn account_creation_is_rate_limited_per_client() {
     let t = test_app_with(|c| c.create_account_burst = 2).await;
-    assert_eq!(t.create("a-corp.com", "x@a-corp.com").await.status, StatusCode::CREATED);
-    assert_eq!(t.create("b-corp.com", "x@b-corp.com").await.status, StatusCode::CREATED);
+    assert_eq!(
+        t.create("a-corp.com", "x@a-corp.com").await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        t.create("b-corp.com", "x@b-corp.com").await.status,
+        StatusCode::CREATED
+    );
     let a = t.create("c-corp.com", "x@c-corp.com").await;
     assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(a.headers.get(header::RETRY_AFTER).is_some());
@@ -270,7 +339,11 @@ async fn account_creation_is_rate_limited_per_client() {
 #[tokio::test]
 async fn idle_sessions_expire() {
     let t = test_app_with(|c| c.session_idle_minutes = 30).await;
-    let cookie = t.create("contoso.com", "mei@contoso.com").await.cookie().unwrap();
+    let cookie = t
+        .create("contoso.com", "mei@contoso.com")
+        .await
+        .cookie()
+        .unwrap();
     sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 3600")
         .execute(&t.db)
         .await
@@ -282,7 +355,11 @@ async fn idle_sessions_expire() {
 #[tokio::test]
 async fn sessions_end_at_the_absolute_limit_even_when_active() {
     let t = test_app_with(|c| c.session_max_hours = 1).await;
-    let cookie = t.create("contoso.com", "mei@contoso.com").await.cookie().unwrap();
+    let cookie = t
+        .create("contoso.com", "mei@contoso.com")
+        .await
+        .cookie()
+        .unwrap();
     sqlx::query("UPDATE sessions SET created_at = created_at - 7200")
         .execute(&t.db)
         .await
@@ -334,12 +411,19 @@ async fn the_app_is_served_with_fallback_compression_and_caching() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()[header::CONTENT_TYPE], "application/wasm");
     assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
-    assert!(res.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+    assert!(res.headers()[header::CACHE_CONTROL]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
 
     let res = t
         .router
         .clone()
-        .oneshot(Request::get("/missing-file.js").body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get("/missing-file.js")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);

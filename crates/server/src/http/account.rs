@@ -71,7 +71,10 @@ pub async fn create_account(
     let user_id = match db::create_tenant_with_admin(&state.db, &account, auth::now()).await? {
         Ok(id) => id,
         Err(CreateConflict::DomainTaken) => {
-            return Err(ApiError::Conflict(ApiError::field("company_domain", "domain_taken")))
+            return Err(ApiError::Conflict(ApiError::field(
+                "company_domain",
+                "domain_taken",
+            )))
         }
         Err(CreateConflict::EmailTaken) => {
             return Err(ApiError::Conflict(ApiError::field("email", "email_taken")))

@@ -1,0 +1,145 @@
+//! Precompression of the built app and the size report of what `/enroll`
+//! loads (raw, gzip, brotli).
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use crate::SIZE_BUDGET_BROTLI;
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(data).expect("in-memory gzip");
+    enc.finish().expect("in-memory gzip")
+}
+
+fn brotli(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &data[..], &mut out, &params).expect("in-memory brotli");
+    out
+}
+
+const COMPRESSIBLE: &[&str] = &["html", "js", "css", "wasm", "json", "svg", "txt", "map"];
+
+/// Writes `name.br` and `name.gz` beside every compressible file of `dist`.
+pub fn precompress(dist: &Path) -> Result<usize, String> {
+    let mut n = 0;
+    let entries = fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            n += precompress(&path)?;
+            continue;
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !COMPRESSIBLE.contains(&ext) {
+            continue;
+        }
+        let data = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let br = path.with_extension(format!("{ext}.br"));
+        let gz = path.with_extension(format!("{ext}.gz"));
+        fs::write(&br, brotli(&data)).map_err(|e| format!("{}: {e}", br.display()))?;
+        fs::write(&gz, gzip(&data)).map_err(|e| format!("{}: {e}", gz.display()))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The files `index.html` makes the browser fetch at start (scripts, the
+/// wasm, styles, icons), plus the page and the runtime configuration.
+pub fn initial_assets(index: &str) -> Vec<String> {
+    let mut out = vec!["index.html".to_owned(), "config.json".to_owned()];
+    for attr in ["href=\"", "src=\"", "from '", "module_or_path: '"] {
+        for (i, _) in index.match_indices(attr) {
+            let rest = &index[i + attr.len()..];
+            let end = rest.find(['"', '\'']).unwrap_or(rest.len());
+            let url = rest[..end].trim_start_matches('/').to_owned();
+            let is_asset = [".js", ".wasm", ".css", ".svg", ".png", ".ico"]
+                .iter()
+                .any(|e| url.ends_with(e));
+            if is_asset && !url.contains("://") && !out.contains(&url) {
+                out.push(url);
+            }
+        }
+    }
+    out
+}
+
+/// Prints the sizes of what `/enroll` loads; returns the brotli total.
+pub fn report(dist: &Path) -> Result<u64, String> {
+    let index =
+        fs::read_to_string(dist.join("index.html")).map_err(|e| format!("dist/index.html: {e}"))?;
+    let assets = initial_assets(&index);
+    println!(
+        "  {:<48} {:>10} {:>10} {:>10}",
+        "asset", "raw", "gzip", "brotli"
+    );
+    let (mut raw_t, mut gz_t, mut br_t) = (0u64, 0u64, 0u64);
+    for a in &assets {
+        let path = dist.join(a);
+        let Ok(data) = fs::read(&path) else {
+            return Err(format!("index.html loads {a}, which is not in dist/"));
+        };
+        let (raw, gz, br) = (
+            data.len() as u64,
+            gzip(&data).len() as u64,
+            brotli(&data).len() as u64,
+        );
+        raw_t += raw;
+        gz_t += gz;
+        br_t += br;
+        println!("  {a:<48} {raw:>10} {gz:>10} {br:>10}");
+    }
+    println!("  {:<48} {raw_t:>10} {gz_t:>10} {br_t:>10}", "total");
+    println!(
+        "  budget: {} bytes brotli — {}",
+        SIZE_BUDGET_BROTLI,
+        if br_t <= SIZE_BUDGET_BROTLI {
+            "within"
+        } else {
+            "OVER"
+        }
+    );
+    Ok(br_t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_assets_index_html_loads_are_found() {
+        let index = r#"<base href="/" /><script type="module">
+import init, * as bindings from '/app-0123.js';
+const wasm = await init({ module_or_path: '/app-0123_bg.wasm' });
+</script><link rel="stylesheet" href="/main-abcd.css" integrity="x"/>
+<link rel="icon" href="/favicon-1.svg"/><link rel="modulepreload" href="/app-0123.js">"#;
+        assert_eq!(
+            initial_assets(index),
+            [
+                "index.html",
+                "config.json",
+                "main-abcd.css",
+                "favicon-1.svg",
+                "app-0123.js",
+                "app-0123_bg.wasm"
+            ]
+        );
+    }
+
+    #[test]
+    fn compression_round_trips_in_size_order() {
+        let data = "partner center ".repeat(1000);
+        let gz = gzip(data.as_bytes());
+        let br = brotli(data.as_bytes());
+        assert!(br.len() < data.len() && gz.len() < data.len());
+        let mut back = Vec::new();
+        brotli::BrotliDecompress(&mut &br[..], &mut back).unwrap();
+        assert_eq!(back, data.as_bytes());
+    }
+}

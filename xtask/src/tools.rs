@@ -1,0 +1,174 @@
+//! Installs the build and test tools this project needs, each only when it
+//! is missing or at the wrong version: the wasm target, trunk, the
+//! wasm-bindgen CLI matching Cargo.lock, wasm-opt (binaryen from npm) and,
+//! for tests, Debian's Chromium and its driver.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{cargo, sh, step, Res, BINARYEN_VERSION, TRUNK_VERSION};
+
+fn output(cmd: &str, args: &[&str]) -> Option<String> {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// The version of `wasm-bindgen` that Cargo.lock resolves.
+pub fn locked_wasm_bindgen(root: &Path) -> Result<String, String> {
+    let lock =
+        std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+            {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen package".into())
+}
+
+fn tools_dir(root: &Path) -> PathBuf {
+    root.join(".tools")
+}
+
+pub fn chromedriver() -> &'static str {
+    "/usr/bin/chromedriver"
+}
+
+pub fn chromium() -> &'static str {
+    "/usr/bin/chromium"
+}
+
+fn is_root() -> bool {
+    output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
+}
+
+fn apt_install(packages: &[&str]) -> Res {
+    let sudo = !is_root();
+    let mut update = Command::new(if sudo { "sudo" } else { "apt-get" });
+    if sudo {
+        update.arg("apt-get");
+    }
+    update.args(["update", "-qq"]);
+    sh(&mut update)?;
+    let mut install = Command::new(if sudo { "sudo" } else { "apt-get" });
+    if sudo {
+        install.arg("apt-get");
+    }
+    install
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive");
+    sh(&mut install)
+}
+
+/// Makes every tool available, and puts the project's tool folder on PATH
+/// for this process and its children.
+pub fn bootstrap(root: &Path, for_tests: bool) -> Res {
+    step("tools");
+    let npm_bin = tools_dir(root).join("npm/node_modules/.bin");
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|p| p.join("bin"));
+    let mut paths = vec![npm_bin.clone()];
+    paths.extend(cargo_bin);
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    let joined = std::env::join_paths(paths).map_err(|e| e.to_string())?;
+    // xtask is single-threaded while it sets up its environment.
+    std::env::set_var("PATH", &joined);
+
+    // The wasm target.
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if targets
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        println!("  wasm32-unknown-unknown target: present");
+    } else {
+        sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+
+    // Debian packages: a browser and its driver for tests; npm if absent.
+    let mut apt = vec![];
+    if output("npm", &["--version"]).is_none() {
+        apt.extend(["nodejs", "npm"]);
+    }
+    if for_tests {
+        if !Path::new(chromium()).exists() {
+            apt.push("chromium");
+        }
+        if !Path::new(chromedriver()).exists() {
+            apt.push("chromium-driver");
+        }
+    }
+    if apt.is_empty() {
+        println!("  Debian packages: present");
+    } else {
+        apt_install(&apt)?;
+    }
+
+    // trunk, pinned: newer trunk needs a newer rustc than this machine has.
+    let trunk = output("trunk", &["--version"]).unwrap_or_default();
+    if trunk.contains(TRUNK_VERSION) {
+        println!("  trunk {TRUNK_VERSION}: present");
+    } else {
+        sh(cargo().args(["install", "trunk", "--locked", "--version", TRUNK_VERSION]))?;
+    }
+
+    // wasm-bindgen CLI at exactly the library's version (trunk checks).
+    // Not --locked: its lock file pins a crate release the registry lacks.
+    let want = locked_wasm_bindgen(root)?;
+    let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    let runner = output("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(want.as_str()) && runner.contains(&want) {
+        println!("  wasm-bindgen-cli {want}: present");
+    } else {
+        sh(cargo().args(["install", "wasm-bindgen-cli", "--force", "--version", &want]))?;
+    }
+
+    // wasm-opt from npm's binaryen (Debian's 108 breaks the app).
+    let wasm_opt = npm_bin.join("wasm-opt");
+    let version =
+        output(wasm_opt.to_str().unwrap_or("wasm-opt"), &["--version"]).unwrap_or_default();
+    let major = BINARYEN_VERSION.split('.').next().unwrap_or("");
+    if version.contains(&format!("version {major}")) {
+        println!("  wasm-opt {major}: present");
+    } else {
+        let prefix = tools_dir(root).join("npm");
+        std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
+        sh(Command::new("npm")
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                "--prefix",
+            ])
+            .arg(&prefix)
+            .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_locked_wasm_bindgen_version_is_read() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let v = locked_wasm_bindgen(root).unwrap();
+        assert!(v.starts_with("0.2."), "{v}");
+    }
+}
