@@ -106,7 +106,10 @@ fn build_release(root: &Path) -> Res {
 }
 
 fn server_bin(root: &Path) -> PathBuf {
-    root.join("target/release/partner-center-server")
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    target.join("release/partner-center-server")
 }
 
 fn run(root: &Path, server_args: &[String]) -> Res {

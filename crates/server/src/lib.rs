@@ -44,6 +44,9 @@ pub fn app(state: AppState) -> Router {
     let (api, _) = http::split();
     let dist = state.config.dist.clone();
     api.with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::max(
+            extract::MAX_JSON_BYTES,
+        ))
         .fallback_service(static_files::service(dist))
         .layer(TraceLayer::new_for_http())
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -220,6 +220,16 @@ async fn malformed_bodies_get_field_level_problems_never_500() {
 }
 
 #[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let t = test_app().await;
+    let mut big = account("contoso.com", "mei@contoso.com");
+    big["first_name"] = json!("a".repeat(100 * 1024));
+    let a = t.call("POST", "/api/v1/accounts", Some(big), None).await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(a.body["code"], "payload_too_large");
+}
+
+#[tokio::test]
 async fn a_domain_has_one_work_account() {
     let t = test_app().await;
     assert_eq!(
