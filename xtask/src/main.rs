@@ -208,12 +208,18 @@ fn test(root: &Path) -> Res {
     ]))?;
 
     let mut layers = vec![];
-    layers.push(layer(
+    let mut host = layer(
         "host unit + server API",
-        cargo()
-            .args(["test", "--locked", "--workspace", "--lib", "--bins"])
-            .args(["--test", "api"]),
-    )?);
+        cargo().args(["test", "--locked", "--workspace", "--exclude", "partner-center", "--all-targets"]),
+    )?;
+    let app = layer(
+        "host unit (app)",
+        cargo().args(["test", "--locked", "-p", "partner-center", "--lib"]),
+    )?;
+    host.passed += app.passed;
+    host.failed += app.failed;
+    host.ok &= app.ok;
+    layers.push(host);
     layers.push(layer(
         "wasm components (headless Chromium)",
         cargo()

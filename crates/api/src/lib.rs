@@ -2,10 +2,14 @@
 //! its reference server. Nothing here depends on a browser or a server, so the
 //! same rules run on both sides and always agree.
 
+pub mod countries;
+mod countries_data;
+pub mod enrollment;
 pub mod lists;
 pub mod problem;
 pub mod types;
 pub mod validation;
 
 pub use problem::{FieldError, FieldErrors, Problem};
+pub use enrollment::*;
 pub use types::*;

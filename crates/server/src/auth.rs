@@ -205,6 +205,7 @@ pub struct Limits {
     sign_in_by_email: DefaultKeyedRateLimiter<String>,
     sign_in_by_addr: DefaultKeyedRateLimiter<String>,
     create_by_addr: DefaultKeyedRateLimiter<String>,
+    duns_by_user: DefaultKeyedRateLimiter<String>,
 }
 
 fn quota(burst: u32, every_secs: u64) -> Quota {
@@ -219,6 +220,7 @@ impl Limits {
             sign_in_by_email: RateLimiter::keyed(quota(config.sign_in_burst, 30)),
             sign_in_by_addr: RateLimiter::keyed(quota(config.sign_in_burst.saturating_mul(4), 5)),
             create_by_addr: RateLimiter::keyed(quota(config.create_account_burst, 60)),
+            duns_by_user: RateLimiter::keyed(quota(config.duns_burst, 6)),
         }
     }
 
@@ -238,6 +240,10 @@ impl Limits {
 
     pub fn create_account(&self, addr: &str) -> Result<(), ApiError> {
         Self::check(&self.create_by_addr, addr)
+    }
+
+    pub fn duns_lookup(&self, user_id: &str) -> Result<(), ApiError> {
+        Self::check(&self.duns_by_user, user_id)
     }
 }
 

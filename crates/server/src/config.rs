@@ -66,6 +66,15 @@ pub struct Config {
     #[arg(long, env = "CREATE_ACCOUNT_BURST", default_value_t = 10)]
     pub create_account_burst: u32,
 
+    /// DUNS look-ups one user may make in a burst (then one per 6 s).
+    #[arg(long, env = "DUNS_BURST", default_value_t = 10)]
+    pub duns_burst: u32,
+
+    /// The app's public URL, for links in emails (e.g. https://partners.contoso.com/).
+    /// Without it, links use the origin the request came from.
+    #[arg(long, env = "APP_URL")]
+    pub app_url: Option<String>,
+
     /// Log format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -101,7 +110,12 @@ impl Config {
         if self.session_idle_minutes == 0 || self.session_max_hours == 0 {
             return Err("session lifetimes must be at least 1".into());
         }
-        if self.sign_in_burst == 0 || self.create_account_burst == 0 {
+        if let Some(url) = &self.app_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(format!("--app-url {url:?} must start with http:// or https://"));
+            }
+        }
+        if self.sign_in_burst == 0 || self.create_account_burst == 0 || self.duns_burst == 0 {
             return Err("rate-limit bursts must be at least 1".into());
         }
         Ok(())

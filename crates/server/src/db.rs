@@ -6,7 +6,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::Context;
-use pc_api::{Role, Session, TenantSummary, UserSummary};
+use pc_api::{
+    CheckKind, CheckStatus, LegalBusinessProfile, PartnerAccount, PrimaryContact, ProgramStatus, Role, Session,
+    TenantSummary, UserSummary, VerificationCheck, VettingStatus,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
 
@@ -241,4 +244,388 @@ pub async fn delete_expired_sessions(
         .execute(db)
         .await
         .map(|r| r.rows_affected())
+}
+
+// ---- Enrollment -----------------------------------------------------------
+
+pub async fn tenant_of(db: &Db, user_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT t.id, t.domain FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = ?")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| (r.get("id"), r.get("domain"))))
+}
+
+pub async fn registry_lookup(db: &Db, duns: &str) -> Result<Option<LegalBusinessProfile>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT duns, country, legal_name, line1, line2, city, state, postal_code \
+         FROM company_registry WHERE duns = ?",
+    )
+    .bind(duns)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| LegalBusinessProfile {
+        country: r.get("country"),
+        duns: Some(r.get("duns")),
+        legal_name: r.get("legal_name"),
+        line1: r.get("line1"),
+        line2: r.get("line2"),
+        city: r.get("city"),
+        state: r.get("state"),
+        postal_code: r.get("postal_code"),
+    }))
+}
+
+pub async fn load_draft(db: &Db, tenant_id: &str) -> Result<Option<(String, i64)>, sqlx::Error> {
+    let row = sqlx::query("SELECT body, updated_at FROM enrollment_drafts WHERE tenant_id = ?")
+        .bind(tenant_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| (r.get("body"), r.get("updated_at"))))
+}
+
+pub async fn save_draft(db: &Db, tenant_id: &str, body: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO enrollment_drafts (tenant_id, body, updated_at) VALUES (?, ?, ?) \
+         ON CONFLICT (tenant_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+    )
+    .bind(tenant_id)
+    .bind(body)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// What an idempotency key already knows about its request.
+pub enum KeyState {
+    /// First use: the caller now owns the key and must finish or release it.
+    Claimed,
+    /// Used before with another body.
+    Mismatch,
+    /// Its first request is still running.
+    InFlight,
+    /// Finished: replay this status and body.
+    Done(u16, String),
+}
+
+/// Claims `key` for `hash`, or says what the key already holds. A request
+/// abandoned mid-flight (the server died) is taken over after `stale_secs`.
+pub async fn claim_idempotency_key(
+    db: &Db,
+    user_id: &str,
+    key: &str,
+    hash: &str,
+    now: i64,
+    stale_secs: i64,
+) -> Result<KeyState, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES (?, ?, ?, ?) \
+         ON CONFLICT (user_id, idem_key) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(key)
+    .bind(hash)
+    .bind(now)
+    .execute(db)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        return Ok(KeyState::Claimed);
+    }
+    let row = sqlx::query(
+        "SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE user_id = ? AND idem_key = ?",
+    )
+    .bind(user_id)
+    .bind(key)
+    .fetch_one(db)
+    .await?;
+    let stored_hash: String = row.get("request_hash");
+    if stored_hash != hash {
+        return Ok(KeyState::Mismatch);
+    }
+    let status: Option<i64> = row.get("status");
+    match status {
+        Some(s) => Ok(KeyState::Done(s as u16, row.get::<Option<String>, _>("response").unwrap_or_default())),
+        None => {
+            let created: i64 = row.get("created_at");
+            if now - created < stale_secs {
+                return Ok(KeyState::InFlight);
+            }
+            let took = sqlx::query(
+                "UPDATE idempotency_keys SET created_at = ? WHERE user_id = ? AND idem_key = ? \
+                 AND status IS NULL AND created_at = ?",
+            )
+            .bind(now)
+            .bind(user_id)
+            .bind(key)
+            .bind(created)
+            .execute(db)
+            .await?;
+            Ok(if took.rows_affected() == 1 { KeyState::Claimed } else { KeyState::InFlight })
+        }
+    }
+}
+
+pub async fn finish_idempotency_key(db: &Db, user_id: &str, key: &str, status: u16, body: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE idempotency_keys SET status = ?, response = ? WHERE user_id = ? AND idem_key = ?")
+        .bind(status as i64)
+        .bind(body)
+        .bind(user_id)
+        .bind(key)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+pub async fn release_idempotency_key(db: &Db, user_id: &str, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND status IS NULL")
+        .bind(user_id)
+        .bind(key)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+fn check_kind_name(k: CheckKind) -> &'static str {
+    match k {
+        CheckKind::EmailOwnership => "email_ownership",
+        CheckKind::Employment => "employment",
+        CheckKind::Business => "business",
+    }
+}
+
+fn check_status_name(s: CheckStatus) -> &'static str {
+    match s {
+        CheckStatus::NotStarted => "not_started",
+        CheckStatus::Pending => "pending",
+        CheckStatus::Verified => "verified",
+        CheckStatus::Rejected => "rejected",
+    }
+}
+
+fn parse_check_kind(s: &str) -> Option<CheckKind> {
+    [CheckKind::EmailOwnership, CheckKind::Employment, CheckKind::Business]
+        .into_iter()
+        .find(|k| check_kind_name(*k) == s)
+}
+
+fn parse_check_status(s: &str) -> CheckStatus {
+    [CheckStatus::NotStarted, CheckStatus::Pending, CheckStatus::Verified, CheckStatus::Rejected]
+        .into_iter()
+        .find(|k| check_status_name(*k) == s)
+        .unwrap_or(CheckStatus::NotStarted)
+}
+
+fn parse_vetting(s: &str) -> VettingStatus {
+    match s {
+        "pending" => VettingStatus::Pending,
+        "authorized" => VettingStatus::Authorized,
+        "rejected" => VettingStatus::Rejected,
+        _ => VettingStatus::None,
+    }
+}
+
+pub struct NewPartner<'a> {
+    pub tenant_id: &'a str,
+    pub user_id: &'a str,
+    pub profile: &'a LegalBusinessProfile,
+    pub contact: &'a PrimaryContact,
+    pub contact_locale: &'a str,
+    /// Hash of the email-verification token sent in the first email.
+    pub token_hash: &'a str,
+    pub token_expires_at: i64,
+}
+
+pub enum CreatePartner {
+    Created,
+    /// The tenant has a partner account already.
+    AlreadyEnrolled,
+    /// The MPN ID drawn is someone else's: draw another.
+    MpnIdTaken,
+}
+
+/// Creates the partner account with its three checks and its verification
+/// token, and queues `mail`: all or nothing.
+pub async fn create_partner_account(
+    db: &Db,
+    p: &NewPartner<'_>,
+    mpn_id: &str,
+    mail: &NewMail<'_>,
+    now: i64,
+) -> Result<CreatePartner, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE tenant_id = ?")
+        .bind(p.tenant_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_some() {
+        return Ok(CreatePartner::AlreadyEnrolled);
+    }
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE mpn_id = ?")
+        .bind(mpn_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_some() {
+        return Ok(CreatePartner::MpnIdTaken);
+    }
+    let pr = p.profile;
+    let c = p.contact;
+    let inserted = sqlx::query(
+        "INSERT INTO partner_accounts (tenant_id, mpn_id, country, duns, legal_name, line1, line2, city, state, \
+         postal_code, contact_first_name, contact_last_name, contact_email, contact_phone, contact_locale, \
+         vetting_status, program_status, created_by, created_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 'pending_verification', ?, ?)",
+    )
+    .bind(p.tenant_id)
+    .bind(mpn_id)
+    .bind(&pr.country)
+    .bind(&pr.duns)
+    .bind(&pr.legal_name)
+    .bind(&pr.line1)
+    .bind(&pr.line2)
+    .bind(&pr.city)
+    .bind(&pr.state)
+    .bind(&pr.postal_code)
+    .bind(&c.first_name)
+    .bind(&c.last_name)
+    .bind(&c.email)
+    .bind(&c.phone)
+    .bind(p.contact_locale)
+    .bind(p.user_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    if is_unique_violation(&inserted) {
+        // A concurrent request won the race for this tenant (or the ID).
+        return Ok(CreatePartner::AlreadyEnrolled);
+    }
+    inserted?;
+    for (kind, status) in [
+        (CheckKind::EmailOwnership, CheckStatus::Pending),
+        (CheckKind::Employment, CheckStatus::Pending),
+        (CheckKind::Business, CheckStatus::Pending),
+    ] {
+        sqlx::query("INSERT INTO verification_checks (tenant_id, kind, status, updated_at) VALUES (?, ?, ?, ?)")
+            .bind(p.tenant_id)
+            .bind(check_kind_name(kind))
+            .bind(check_status_name(status))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO email_tokens (token_hash, tenant_id, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(p.token_hash)
+    .bind(p.tenant_id)
+    .bind(&c.email)
+    .bind(now)
+    .bind(p.token_expires_at)
+    .execute(&mut *tx)
+    .await?;
+    queue_mail_in(&mut tx, mail, now).await?;
+    tx.commit().await?;
+    Ok(CreatePartner::Created)
+}
+
+pub async fn partner_account(db: &Db, tenant_id: &str) -> Result<Option<PartnerAccount>, sqlx::Error> {
+    let Some(r) = sqlx::query("SELECT * FROM partner_accounts WHERE tenant_id = ?")
+        .bind(tenant_id)
+        .fetch_optional(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let rows = sqlx::query("SELECT kind, status, reason FROM verification_checks WHERE tenant_id = ?")
+        .bind(tenant_id)
+        .fetch_all(db)
+        .await?;
+    let mut checks: Vec<VerificationCheck> = rows
+        .iter()
+        .filter_map(|c| {
+            Some(VerificationCheck {
+                kind: parse_check_kind(c.get("kind"))?,
+                status: parse_check_status(c.get("status")),
+                reason: c.get("reason"),
+            })
+        })
+        .collect();
+    checks.sort_by_key(|c| c.kind as u8);
+    let program: String = r.get("program_status");
+    Ok(Some(PartnerAccount {
+        mpn_id: r.get("mpn_id"),
+        profile: LegalBusinessProfile {
+            country: r.get("country"),
+            duns: r.get("duns"),
+            legal_name: r.get("legal_name"),
+            line1: r.get("line1"),
+            line2: r.get("line2"),
+            city: r.get("city"),
+            state: r.get("state"),
+            postal_code: r.get("postal_code"),
+        },
+        contact: PrimaryContact {
+            first_name: r.get("contact_first_name"),
+            last_name: r.get("contact_last_name"),
+            email: r.get("contact_email"),
+            phone: r.get("contact_phone"),
+        },
+        vetting_status: parse_vetting(r.get("vetting_status")),
+        checks,
+        program_status: if program == "active" { ProgramStatus::Active } else { ProgramStatus::PendingVerification },
+        created_at: r.get("created_at"),
+    }))
+}
+
+
+// ---- Email outbox -----------------------------------------------------------
+
+pub struct NewMail<'a> {
+    pub to: &'a str,
+    pub locale: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
+async fn queue_mail_in(tx: &mut sqlx::SqliteConnection, m: &NewMail<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO outbox (id, to_address, locale, subject, body_text, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(m.to)
+        .bind(m.locale)
+        .bind(m.subject)
+        .bind(m.body)
+        .bind(now)
+        .execute(tx)
+        .await
+        .map(|_| ())
+}
+
+#[derive(serde::Serialize, Clone, Debug)]
+pub struct StoredMail {
+    pub id: String,
+    pub to: String,
+    pub locale: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+pub async fn recent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, to_address, locale, subject, body_text, created_at FROM outbox ORDER BY created_at DESC, rowid DESC LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| StoredMail {
+            id: r.get("id"),
+            to: r.get("to_address"),
+            locale: r.get("locale"),
+            subject: r.get("subject"),
+            body: r.get("body_text"),
+            created_at: r.get("created_at"),
+        })
+        .collect())
 }

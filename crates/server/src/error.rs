@@ -31,6 +31,9 @@ pub enum ApiError {
     NotFound,
     #[error("storage unavailable: {0}")]
     Unavailable(String),
+    /// Any other answer the handler spells out itself.
+    #[error("{}", .0.title)]
+    Other(Problem),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -76,6 +79,7 @@ impl ApiError {
             ApiError::Unavailable(_) => Problem::new(503, "The service is temporarily unavailable")
                 .with_code("unavailable")
                 .with_detail("Try again in a moment. Nothing you sent was saved."),
+            ApiError::Other(p) => p.clone(),
             ApiError::Internal(_) => Problem::new(500, "Something went wrong on our side")
                 .with_code("internal")
                 .with_detail("Try again. If it keeps happening, contact support."),

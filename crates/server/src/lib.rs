@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod mail;
 pub mod static_files;
 
 use std::sync::Arc;

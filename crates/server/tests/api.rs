@@ -1,109 +1,14 @@
 //! The HTTP interface exercised in process (no sockets): every rule the
 //! server enforces for the work-account step.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
+use common::*;
 use http_body_util::BodyExt;
-use pc_server::{app, db, AppState, Config};
-use serde_json::{json, Value};
+use serde_json::json;
 use tower::ServiceExt;
-
-struct TestApp {
-    router: Router,
-    db: db::Db,
-    _dir: tempfile::TempDir,
-}
-
-async fn test_app_with(edit: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let mut config = Config::for_tests(&url);
-    edit(&mut config);
-    let pool = db::connect(&url).await.unwrap();
-    TestApp {
-        router: app(AppState::new(pool.clone(), config)),
-        db: pool,
-        _dir: dir,
-    }
-}
-
-async fn test_app() -> TestApp {
-    test_app_with(|_| {}).await
-}
-
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Value,
-}
-
-impl Answer {
-    fn cookie(&self) -> Option<String> {
-        self.headers
-            .get(header::SET_COOKIE)
-            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
-    }
-    fn field_code(&self, field: &str) -> &str {
-        self.body["errors"][field][0]["code"].as_str().unwrap_or("")
-    }
-}
-
-impl TestApp {
-    async fn send(&self, req: Request<Body>) -> Answer {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Answer {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        body: Option<Value>,
-        cookie: Option<&str>,
-    ) -> Answer {
-        let mut b = Request::builder().method(method).uri(path);
-        if let Some(c) = cookie {
-            b = b.header(header::COOKIE, c);
-        }
-        let req = match body {
-            Some(v) => b
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(v.to_string()))
-                .unwrap(),
-            None => b.body(Body::empty()).unwrap(),
-        };
-        self.send(req).await
-    }
-
-    async fn create(&self, domain: &str, email: &str) -> Answer {
-        self.call(
-            "POST",
-            "/api/v1/accounts",
-            Some(account(domain, email)),
-            None,
-        )
-        .await
-    }
-}
-
-fn account(domain: &str, email: &str) -> Value {
-    json!({
-        "company_domain": domain,
-        "first_name": "Mei-Ling",
-        "last_name": "陳",
-        "email": email,
-        "password": "blue-kettle-71-orbit",
-    })
-}
 
 #[tokio::test]
 async fn health_answers_ok_with_the_database() {

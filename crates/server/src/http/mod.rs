@@ -2,6 +2,7 @@
 //! router that also yields the OpenAPI document.
 
 pub mod account;
+pub mod enrollment;
 pub mod health;
 
 use std::sync::OnceLock;
@@ -24,6 +25,7 @@ use crate::AppState;
     tags(
         (name = "service", description = "Health and the API description"),
         (name = "account", description = "Work accounts and sign-in sessions"),
+        (name = "enrollment", description = "Country rules, DUNS look-up, the draft, Enroll now and the partner account"),
     )
 )]
 struct ApiDoc;
@@ -41,6 +43,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             account::current_session,
             account::sign_out
         ))
+        .routes(routes!(enrollment::country))
+        .routes(routes!(enrollment::duns))
+        .routes(routes!(enrollment::get_draft, enrollment::put_draft))
+        .routes(routes!(enrollment::enroll))
+        .routes(routes!(enrollment::partner_account))
 }
 
 /// The router for `/api/v1` and its OpenAPI document, under the real prefix.

@@ -1,0 +1,129 @@
+//! Shared by the in-process API tests: a router on a fresh database, and
+//! helpers to call it as a client would.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use pc_server::{app, db, AppState, Config};
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: db::Db,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn test_app_with(edit: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let mut config = Config::for_tests(&url);
+    edit(&mut config);
+    let pool = db::connect(&url).await.unwrap();
+    TestApp {
+        router: app(AppState::new(pool.clone(), config)),
+        db: pool,
+        _dir: dir,
+    }
+}
+
+pub async fn test_app() -> TestApp {
+    test_app_with(|_| {}).await
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn cookie(&self) -> Option<String> {
+        self.headers
+            .get(header::SET_COOKIE)
+            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+    }
+    pub fn field_code(&self, field: &str) -> &str {
+        self.body["errors"][field][0]["code"].as_str().unwrap_or("")
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, req: Request<Body>) -> Answer {
+        send_with(self.router.clone(), req).await
+    }
+
+    /// Creates a work account and returns its session cookie.
+    pub async fn signed_in(&self, domain: &str, email: &str) -> String {
+        let a = self.create(domain, email).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        a.cookie().unwrap()
+    }
+
+    pub async fn enroll(&self, cookie: &str, key: &str, body: Value) -> Answer {
+        self.send(enroll_req(cookie, key, body)).await
+    }
+
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        cookie: Option<&str>,
+    ) -> Answer {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        let req = match body {
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        self.send(req).await
+    }
+
+    pub async fn create(&self, domain: &str, email: &str) -> Answer {
+        self.call(
+            "POST",
+            "/api/v1/accounts",
+            Some(account(domain, email)),
+            None,
+        )
+        .await
+    }
+}
+
+pub fn account(domain: &str, email: &str) -> Value {
+    json!({
+        "company_domain": domain,
+        "first_name": "Mei-Ling",
+        "last_name": "陳",
+        "email": email,
+        "password": "blue-kettle-71-orbit",
+    })
+}
+
+
+pub async fn send_with(router: Router, req: Request<Body>) -> Answer {
+    let res = router.oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Answer { status, headers, body }
+}
+
+pub fn enroll_req(cookie: &str, key: &str, body: Value) -> Request<Body> {
+    Request::post("/api/v1/enrollment")
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("idempotency-key", key)
+        .header(header::ACCEPT_LANGUAGE, "en-US")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
