@@ -210,7 +210,14 @@ fn test(root: &Path) -> Res {
     let mut layers = vec![];
     let mut host = layer(
         "host unit + server API",
-        cargo().args(["test", "--locked", "--workspace", "--exclude", "partner-center", "--all-targets"]),
+        cargo().args([
+            "test",
+            "--locked",
+            "--workspace",
+            "--exclude",
+            "partner-center",
+            "--all-targets",
+        ]),
     )?;
     let app = layer(
         "host unit (app)",

@@ -15,7 +15,10 @@ pub const CITY_MAX: usize = 100;
 /// Digits of a DUNS number typed with any spaces or dashes; `None` unless
 /// exactly nine digits remain.
 pub fn normalize_duns(value: &str) -> Option<String> {
-    let kept: String = value.chars().filter(|c| !matches!(c, ' ' | '-' | '\u{3000}')).collect();
+    let kept: String = value
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
+        .collect();
     (kept.len() == 9 && kept.chars().all(|c| c.is_ascii_digit())).then_some(kept)
 }
 
@@ -41,7 +44,14 @@ pub struct LegalBusinessProfile {
 }
 
 pub const PROFILE_FIELDS: &[&str] = &[
-    "country", "duns", "legal_name", "line1", "line2", "city", "state", "postal_code",
+    "country",
+    "duns",
+    "legal_name",
+    "line1",
+    "line2",
+    "city",
+    "state",
+    "postal_code",
 ];
 
 fn length(errors: &mut FieldErrors, field: &str, value: &str, required: bool, max: usize) {
@@ -62,7 +72,11 @@ impl LegalBusinessProfile {
         let postal_code = countries::normalize_postal(&self.postal_code);
         LegalBusinessProfile {
             duns: self.duns.as_deref().and_then(normalize_duns),
-            legal_name: self.legal_name.split_whitespace().collect::<Vec<_>>().join(" "),
+            legal_name: self
+                .legal_name
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
             line1: self.line1.trim().to_owned(),
             line2: self.line2.trim().to_owned(),
             city: self.city.trim().to_owned(),
@@ -141,7 +155,10 @@ impl PrimaryContact {
     /// Every rule; the phone's depend on the company's country.
     pub fn check(&self, country: &str) -> FieldErrors {
         let mut e = FieldErrors::new();
-        for (field, value) in [("first_name", &self.first_name), ("last_name", &self.last_name)] {
+        for (field, value) in [
+            ("first_name", &self.first_name),
+            ("last_name", &self.last_name),
+        ] {
             if let Err(err) = validation::person_name(value) {
                 push(&mut e, field, &err.code);
             }
@@ -280,7 +297,9 @@ mod tests {
     use super::*;
 
     fn codes(e: &FieldErrors) -> Vec<(String, String)> {
-        e.iter().map(|(f, v)| (f.clone(), v[0].code.clone())).collect()
+        e.iter()
+            .map(|(f, v)| (f.clone(), v[0].code.clone()))
+            .collect()
     }
 
     fn us() -> LegalBusinessProfile {
@@ -299,7 +318,10 @@ mod tests {
     #[test]
     fn duns_tolerates_spaces_and_dashes() {
         assert_eq!(normalize_duns("12-345-6789").as_deref(), Some("123456789"));
-        assert_eq!(normalize_duns(" 123 456 789 ").as_deref(), Some("123456789"));
+        assert_eq!(
+            normalize_duns(" 123 456 789 ").as_deref(),
+            Some("123456789")
+        );
         assert_eq!(normalize_duns("12345678"), None);
         assert_eq!(normalize_duns("12345678X"), None);
     }
@@ -313,13 +335,19 @@ mod tests {
         p.postal_code = "980".into();
         assert_eq!(
             codes(&p.check()),
-            [("postal_code".into(), "postal_invalid".into()), ("state".into(), "state_unknown".into())]
+            [
+                ("postal_code".into(), "postal_invalid".into()),
+                ("state".into(), "state_unknown".into())
+            ]
         );
         p.state = String::new();
         p.postal_code = String::new();
         assert_eq!(
             codes(&p.check()),
-            [("postal_code".into(), "required".into()), ("state".into(), "required".into())]
+            [
+                ("postal_code".into(), "required".into()),
+                ("state".into(), "required".into())
+            ]
         );
     }
 
@@ -329,7 +357,10 @@ mod tests {
         p.line2 = "   ".into();
         assert!(p.check().is_empty());
         p.legal_name = "名".repeat(201);
-        assert_eq!(codes(&p.check()), [("legal_name".into(), "too_long".into())]);
+        assert_eq!(
+            codes(&p.check()),
+            [("legal_name".into(), "too_long".into())]
+        );
         p.legal_name = "台灣微軟股份有限公司".into();
         assert!(p.check().is_empty());
     }
@@ -346,7 +377,10 @@ mod tests {
         assert!(p.check().is_empty());
         let mut x = p.clone();
         x.country = "XX".into();
-        assert_eq!(codes(&x.check()), [("country".into(), "country_unknown".into())]);
+        assert_eq!(
+            codes(&x.check()),
+            [("country".into(), "country_unknown".into())]
+        );
     }
 
     #[test]
@@ -361,14 +395,20 @@ mod tests {
         assert_eq!(codes(&c.check("CN")), [("phone".into(), "required".into())]);
         let mut c2 = c.clone();
         c2.phone = "12".into();
-        assert_eq!(codes(&c2.check("US")), [("phone".into(), "phone_invalid".into())]);
+        assert_eq!(
+            codes(&c2.check("US")),
+            [("phone".into(), "phone_invalid".into())]
+        );
         c2.phone = "(425) 555-0100".into();
         assert_eq!(c2.normalized("US").phone, "+14255550100");
         assert_eq!(c.warnings("contoso.com"), ["contact_other_domain"]);
         assert!(c.warnings("fabrikam.com").is_empty());
         let mut g = c.clone();
         g.email = "wei@gmail.com".into();
-        assert_eq!(codes(&g.check("US")), [("email".into(), "email_consumer".into())]);
+        assert_eq!(
+            codes(&g.check("US")),
+            [("email".into(), "email_consumer".into())]
+        );
     }
 
     #[test]

@@ -10,6 +10,6 @@ pub mod problem;
 pub mod types;
 pub mod validation;
 
-pub use problem::{FieldError, FieldErrors, Problem};
 pub use enrollment::*;
+pub use problem::{FieldError, FieldErrors, Problem};
 pub use types::*;

@@ -112,7 +112,9 @@ impl Config {
         }
         if let Some(url) = &self.app_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(format!("--app-url {url:?} must start with http:// or https://"));
+                return Err(format!(
+                    "--app-url {url:?} must start with http:// or https://"
+                ));
             }
         }
         if self.sign_in_burst == 0 || self.create_account_burst == 0 || self.duns_burst == 0 {

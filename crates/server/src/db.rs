@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use pc_api::{
-    CheckKind, CheckStatus, LegalBusinessProfile, PartnerAccount, PrimaryContact, ProgramStatus, Role, Session,
-    TenantSummary, UserSummary, VerificationCheck, VettingStatus,
+    CheckKind, CheckStatus, LegalBusinessProfile, PartnerAccount, PrimaryContact, ProgramStatus,
+    Role, Session, TenantSummary, UserSummary, VerificationCheck, VettingStatus,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
@@ -249,14 +249,19 @@ pub async fn delete_expired_sessions(
 // ---- Enrollment -----------------------------------------------------------
 
 pub async fn tenant_of(db: &Db, user_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row = sqlx::query("SELECT t.id, t.domain FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = ?")
-        .bind(user_id)
-        .fetch_optional(db)
-        .await?;
+    let row = sqlx::query(
+        "SELECT t.id, t.domain FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = ?",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(|r| (r.get("id"), r.get("domain"))))
 }
 
-pub async fn registry_lookup(db: &Db, duns: &str) -> Result<Option<LegalBusinessProfile>, sqlx::Error> {
+pub async fn registry_lookup(
+    db: &Db,
+    duns: &str,
+) -> Result<Option<LegalBusinessProfile>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT duns, country, legal_name, line1, line2, city, state, postal_code \
          FROM company_registry WHERE duns = ?",
@@ -345,7 +350,10 @@ pub async fn claim_idempotency_key(
     }
     let status: Option<i64> = row.get("status");
     match status {
-        Some(s) => Ok(KeyState::Done(s as u16, row.get::<Option<String>, _>("response").unwrap_or_default())),
+        Some(s) => Ok(KeyState::Done(
+            s as u16,
+            row.get::<Option<String>, _>("response").unwrap_or_default(),
+        )),
         None => {
             let created: i64 = row.get("created_at");
             if now - created < stale_secs {
@@ -361,29 +369,43 @@ pub async fn claim_idempotency_key(
             .bind(created)
             .execute(db)
             .await?;
-            Ok(if took.rows_affected() == 1 { KeyState::Claimed } else { KeyState::InFlight })
+            Ok(if took.rows_affected() == 1 {
+                KeyState::Claimed
+            } else {
+                KeyState::InFlight
+            })
         }
     }
 }
 
-pub async fn finish_idempotency_key(db: &Db, user_id: &str, key: &str, status: u16, body: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE idempotency_keys SET status = ?, response = ? WHERE user_id = ? AND idem_key = ?")
-        .bind(status as i64)
-        .bind(body)
-        .bind(user_id)
-        .bind(key)
-        .execute(db)
-        .await
-        .map(|_| ())
+pub async fn finish_idempotency_key(
+    db: &Db,
+    user_id: &str,
+    key: &str,
+    status: u16,
+    body: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE idempotency_keys SET status = ?, response = ? WHERE user_id = ? AND idem_key = ?",
+    )
+    .bind(status as i64)
+    .bind(body)
+    .bind(user_id)
+    .bind(key)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 pub async fn release_idempotency_key(db: &Db, user_id: &str, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND status IS NULL")
-        .bind(user_id)
-        .bind(key)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND status IS NULL",
+    )
+    .bind(user_id)
+    .bind(key)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 fn check_kind_name(k: CheckKind) -> &'static str {
@@ -404,16 +426,25 @@ fn check_status_name(s: CheckStatus) -> &'static str {
 }
 
 fn parse_check_kind(s: &str) -> Option<CheckKind> {
-    [CheckKind::EmailOwnership, CheckKind::Employment, CheckKind::Business]
-        .into_iter()
-        .find(|k| check_kind_name(*k) == s)
+    [
+        CheckKind::EmailOwnership,
+        CheckKind::Employment,
+        CheckKind::Business,
+    ]
+    .into_iter()
+    .find(|k| check_kind_name(*k) == s)
 }
 
 fn parse_check_status(s: &str) -> CheckStatus {
-    [CheckStatus::NotStarted, CheckStatus::Pending, CheckStatus::Verified, CheckStatus::Rejected]
-        .into_iter()
-        .find(|k| check_status_name(*k) == s)
-        .unwrap_or(CheckStatus::NotStarted)
+    [
+        CheckStatus::NotStarted,
+        CheckStatus::Pending,
+        CheckStatus::Verified,
+        CheckStatus::Rejected,
+    ]
+    .into_iter()
+    .find(|k| check_status_name(*k) == s)
+    .unwrap_or(CheckStatus::NotStarted)
 }
 
 fn parse_vetting(s: &str) -> VettingStatus {
@@ -454,10 +485,11 @@ pub async fn create_partner_account(
     now: i64,
 ) -> Result<CreatePartner, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE tenant_id = ?")
-        .bind(p.tenant_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE tenant_id = ?")
+            .bind(p.tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     if exists.is_some() {
         return Ok(CreatePartner::AlreadyEnrolled);
     }
@@ -528,7 +560,10 @@ pub async fn create_partner_account(
     Ok(CreatePartner::Created)
 }
 
-pub async fn partner_account(db: &Db, tenant_id: &str) -> Result<Option<PartnerAccount>, sqlx::Error> {
+pub async fn partner_account(
+    db: &Db,
+    tenant_id: &str,
+) -> Result<Option<PartnerAccount>, sqlx::Error> {
     let Some(r) = sqlx::query("SELECT * FROM partner_accounts WHERE tenant_id = ?")
         .bind(tenant_id)
         .fetch_optional(db)
@@ -536,10 +571,11 @@ pub async fn partner_account(db: &Db, tenant_id: &str) -> Result<Option<PartnerA
     else {
         return Ok(None);
     };
-    let rows = sqlx::query("SELECT kind, status, reason FROM verification_checks WHERE tenant_id = ?")
-        .bind(tenant_id)
-        .fetch_all(db)
-        .await?;
+    let rows =
+        sqlx::query("SELECT kind, status, reason FROM verification_checks WHERE tenant_id = ?")
+            .bind(tenant_id)
+            .fetch_all(db)
+            .await?;
     let mut checks: Vec<VerificationCheck> = rows
         .iter()
         .filter_map(|c| {
@@ -572,11 +608,14 @@ pub async fn partner_account(db: &Db, tenant_id: &str) -> Result<Option<PartnerA
         },
         vetting_status: parse_vetting(r.get("vetting_status")),
         checks,
-        program_status: if program == "active" { ProgramStatus::Active } else { ProgramStatus::PendingVerification },
+        program_status: if program == "active" {
+            ProgramStatus::Active
+        } else {
+            ProgramStatus::PendingVerification
+        },
         created_at: r.get("created_at"),
     }))
 }
-
 
 // ---- Email outbox -----------------------------------------------------------
 
@@ -587,7 +626,11 @@ pub struct NewMail<'a> {
     pub body: &'a str,
 }
 
-async fn queue_mail_in(tx: &mut sqlx::SqliteConnection, m: &NewMail<'_>, now: i64) -> Result<(), sqlx::Error> {
+async fn queue_mail_in(
+    tx: &mut sqlx::SqliteConnection,
+    m: &NewMail<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO outbox (id, to_address, locale, subject, body_text, created_at) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(uuid::Uuid::new_v4().to_string())
         .bind(m.to)

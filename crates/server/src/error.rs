@@ -33,12 +33,16 @@ pub enum ApiError {
     Unavailable(String),
     /// Any other answer the handler spells out itself.
     #[error("{}", .0.title)]
-    Other(Problem),
+    Other(Box<Problem>),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
 
 impl ApiError {
+    pub fn other(p: Problem) -> Self {
+        ApiError::Other(Box::new(p))
+    }
+
     pub fn field(field: &str, code: &str) -> FieldErrors {
         let mut errors = FieldErrors::new();
         push(&mut errors, field, code);
@@ -79,7 +83,7 @@ impl ApiError {
             ApiError::Unavailable(_) => Problem::new(503, "The service is temporarily unavailable")
                 .with_code("unavailable")
                 .with_detail("Try again in a moment. Nothing you sent was saved."),
-            ApiError::Other(p) => p.clone(),
+            ApiError::Other(p) => (**p).clone(),
             ApiError::Internal(_) => Problem::new(500, "Something went wrong on our side")
                 .with_code("internal")
                 .with_detail("Try again. If it keeps happening, contact support."),

@@ -6,7 +6,13 @@ pub fn locale_from_accept_language(header: Option<&str>) -> &'static str {
     let first = header
         .unwrap_or("")
         .split(',')
-        .map(|p| p.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|p| {
+            p.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .find(|t| !t.is_empty() && t != "*")
         .unwrap_or_default();
     if first.starts_with("zh") {
@@ -73,7 +79,10 @@ mod tests {
 
     #[test]
     fn the_language_follows_accept_language() {
-        assert_eq!(locale_from_accept_language(Some("zh-TW,zh;q=0.9,en;q=0.8")), "zh-TW");
+        assert_eq!(
+            locale_from_accept_language(Some("zh-TW,zh;q=0.9,en;q=0.8")),
+            "zh-TW"
+        );
         assert_eq!(locale_from_accept_language(Some("en-US")), "en-US");
         assert_eq!(locale_from_accept_language(Some("fr-FR")), "en-US");
         assert_eq!(locale_from_accept_language(None), "en-US");

@@ -26,7 +26,11 @@ async fn country_rules_are_served_for_any_country() {
     assert_eq!(a.body["postal_required"], true);
     assert_eq!(a.body["calling_code"], "886");
     let us = t.call("GET", "/api/v1/countries/US", None, None).await;
-    assert!(us.body["states"].as_array().unwrap().iter().any(|s| s["code"] == "WA"));
+    assert!(us.body["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["code"] == "WA"));
     let ke = t.call("GET", "/api/v1/countries/KE", None, None).await;
     assert_eq!(ke.body["state_required"], false);
     let none = t.call("GET", "/api/v1/countries/XX", None, None).await;
@@ -38,17 +42,25 @@ async fn country_rules_are_served_for_any_country() {
 async fn duns_numbers_are_looked_up_with_spaces_and_dashes() {
     let t = test_app().await;
     let cookie = t.signed_in("contoso.com", "mei@contoso.com").await;
-    let a = t.call("GET", "/api/v1/duns/08-146-6849", None, Some(&cookie)).await;
+    let a = t
+        .call("GET", "/api/v1/duns/08-146-6849", None, Some(&cookie))
+        .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     assert_eq!(a.body["legal_name"], "Contoso Ltd.");
     assert_eq!(a.body["duns"], "081466849");
-    let tw = t.call("GET", "/api/v1/duns/656478213", None, Some(&cookie)).await;
+    let tw = t
+        .call("GET", "/api/v1/duns/656478213", None, Some(&cookie))
+        .await;
     assert_eq!(tw.body["legal_name"], "台灣康拓股份有限公司");
 
-    let unknown = t.call("GET", "/api/v1/duns/999999999", None, Some(&cookie)).await;
+    let unknown = t
+        .call("GET", "/api/v1/duns/999999999", None, Some(&cookie))
+        .await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert_eq!(unknown.body["code"], "duns_not_found");
-    let bad = t.call("GET", "/api/v1/duns/12345", None, Some(&cookie)).await;
+    let bad = t
+        .call("GET", "/api/v1/duns/12345", None, Some(&cookie))
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.field_code("duns"), "duns_invalid");
     let anon = t.call("GET", "/api/v1/duns/081466849", None, None).await;
@@ -60,9 +72,12 @@ async fn duns_look_ups_are_rate_limited() {
     let t = test_app_with(|c| c.duns_burst = 2).await;
     let cookie = t.signed_in("contoso.com", "mei@contoso.com").await;
     for _ in 0..2 {
-        t.call("GET", "/api/v1/duns/999999999", None, Some(&cookie)).await;
+        t.call("GET", "/api/v1/duns/999999999", None, Some(&cookie))
+            .await;
     }
-    let a = t.call("GET", "/api/v1/duns/081466849", None, Some(&cookie)).await;
+    let a = t
+        .call("GET", "/api/v1/duns/081466849", None, Some(&cookie))
+        .await;
     assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -70,26 +85,48 @@ async fn duns_look_ups_are_rate_limited() {
 async fn drafts_round_trip_per_tenant_and_refuse_junk() {
     let t = test_app().await;
     let cookie = t.signed_in("contoso.com", "mei@contoso.com").await;
-    let empty = t.call("GET", "/api/v1/enrollment/draft", None, Some(&cookie)).await;
+    let empty = t
+        .call("GET", "/api/v1/enrollment/draft", None, Some(&cookie))
+        .await;
     assert_eq!(empty.status, StatusCode::OK);
     assert_eq!(empty.body["profile_done"], false);
 
     let draft = json!({"profile": {"country": "TW", "legal_name": "台灣康拓", "line1": "", "city": ""}, "profile_done": false});
-    let put = t.call("PUT", "/api/v1/enrollment/draft", Some(draft), Some(&cookie)).await;
+    let put = t
+        .call(
+            "PUT",
+            "/api/v1/enrollment/draft",
+            Some(draft),
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(put.status, StatusCode::OK, "{}", put.body);
     assert!(put.body["updated_at"].as_i64().unwrap() > 0);
-    let got = t.call("GET", "/api/v1/enrollment/draft", None, Some(&cookie)).await;
+    let got = t
+        .call("GET", "/api/v1/enrollment/draft", None, Some(&cookie))
+        .await;
     assert_eq!(got.body["profile"]["legal_name"], "台灣康拓");
 
     let other = t.signed_in("fabrikam.com", "li@fabrikam.com").await;
-    let theirs = t.call("GET", "/api/v1/enrollment/draft", None, Some(&other)).await;
+    let theirs = t
+        .call("GET", "/api/v1/enrollment/draft", None, Some(&other))
+        .await;
     assert_eq!(theirs.body["profile"]["legal_name"], "");
 
-    let junk = t.call("PUT", "/api/v1/enrollment/draft", Some(json!({"password": "x"})), Some(&cookie)).await;
+    let junk = t
+        .call(
+            "PUT",
+            "/api/v1/enrollment/draft",
+            Some(json!({"password": "x"})),
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(junk.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(junk.field_code("password"), "unknown_field");
     let huge = json!({"profile": {"country": "US", "legal_name": "x".repeat(20_000), "line1": "", "city": ""}});
-    let big = t.call("PUT", "/api/v1/enrollment/draft", Some(huge), Some(&cookie)).await;
+    let big = t
+        .call("PUT", "/api/v1/enrollment/draft", Some(huge), Some(&cookie))
+        .await;
     assert_eq!(big.status, StatusCode::PAYLOAD_TOO_LARGE);
     let anon = t.call("GET", "/api/v1/enrollment/draft", None, None).await;
     assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
@@ -99,7 +136,9 @@ async fn drafts_round_trip_per_tenant_and_refuse_junk() {
 async fn enroll_now_creates_one_partner_account_and_emails_the_contact() {
     let t = test_app().await;
     let cookie = t.signed_in("contoso.com", "mei@contoso.com").await;
-    let before = t.call("GET", "/api/v1/partner-account", None, Some(&cookie)).await;
+    let before = t
+        .call("GET", "/api/v1/partner-account", None, Some(&cookie))
+        .await;
     assert_eq!(before.status, StatusCode::NOT_FOUND);
     assert_eq!(before.body["code"], "not_enrolled");
 
@@ -115,7 +154,12 @@ async fn enroll_now_creates_one_partner_account_and_emails_the_contact() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| (c["kind"].as_str().unwrap().to_owned(), c["status"].as_str().unwrap().to_owned()))
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_owned(),
+                c["status"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     assert_eq!(
         checks,
@@ -126,7 +170,9 @@ async fn enroll_now_creates_one_partner_account_and_emails_the_contact() {
         ]
     );
 
-    let after = t.call("GET", "/api/v1/partner-account", None, Some(&cookie)).await;
+    let after = t
+        .call("GET", "/api/v1/partner-account", None, Some(&cookie))
+        .await;
     assert_eq!(after.body["mpn_id"], mpn.as_str());
 
     let mail = pc_server::db::recent_mail(&t.db, 10).await.unwrap();
@@ -156,7 +202,10 @@ async fn enroll_now_is_idempotent() {
     let second = t.enroll(&cookie, "key-bbbbbbbb", enroll_body()).await;
     assert_eq!(second.status, StatusCode::CONFLICT);
     assert_eq!(second.body["code"], "already_enrolled");
-    assert_eq!(pc_server::db::recent_mail(&t.db, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        pc_server::db::recent_mail(&t.db, 10).await.unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -168,16 +217,26 @@ async fn concurrent_enroll_now_with_one_key_creates_exactly_one_account() {
         let router = t.router.clone();
         let cookie = cookie.clone();
         tasks.push(tokio::spawn(async move {
-            send_with(router, enroll_req(&cookie, "key-concurrent", enroll_body())).await.status
+            send_with(router, enroll_req(&cookie, "key-concurrent", enroll_body()))
+                .await
+                .status
         }));
     }
     let mut statuses = vec![];
     for task in tasks {
         statuses.push(task.await.unwrap());
     }
-    assert!(statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT), "{statuses:?}");
+    assert!(
+        statuses
+            .iter()
+            .all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT),
+        "{statuses:?}"
+    );
     assert!(statuses.contains(&StatusCode::CREATED));
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partner_accounts").fetch_one(&t.db).await.unwrap();
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partner_accounts")
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
     assert_eq!(count, 1);
 }
 
@@ -193,10 +252,19 @@ async fn enroll_now_checks_everything_again_and_needs_a_key() {
     assert_eq!(a.field_code("profile.postal_code"), "postal_invalid");
     assert_eq!(a.field_code("contact.email"), "email_consumer");
 
-    let no_key = t.call("POST", "/api/v1/enrollment", Some(enroll_body()), Some(&cookie)).await;
+    let no_key = t
+        .call(
+            "POST",
+            "/api/v1/enrollment",
+            Some(enroll_body()),
+            Some(&cookie),
+        )
+        .await;
     assert_eq!(no_key.status, StatusCode::BAD_REQUEST);
     assert_eq!(no_key.body["code"], "idempotency_key_required");
-    let anon = t.call("POST", "/api/v1/enrollment", Some(enroll_body()), None).await;
+    let anon = t
+        .call("POST", "/api/v1/enrollment", Some(enroll_body()), None)
+        .await;
     assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
     // A failed attempt does not hold its key: fixed, the same key works.
     let ok = t.enroll(&cookie, "key-cccccccc", enroll_body()).await;

@@ -7,7 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use pc_api::countries::{self, CountryInfo};
-use pc_api::{EnrollRequest, EnrollmentDraft, LegalBusinessProfile, PartnerAccount, Problem, DRAFT_MAX_BYTES};
+use pc_api::{
+    EnrollRequest, EnrollmentDraft, LegalBusinessProfile, PartnerAccount, Problem, DRAFT_MAX_BYTES,
+};
 use sha2::{Digest, Sha256};
 
 use crate::auth::{self, CurrentUser};
@@ -32,7 +34,7 @@ const IN_FLIGHT_STALE_SECS: i64 = 60;
     ))]
 pub async fn country(Path(iso2): Path<String>) -> ApiResult<Json<CountryInfo>> {
     countries::info(&iso2).map(Json).ok_or_else(|| {
-        ApiError::Other(
+        ApiError::other(
             Problem::new(404, "No such country or region")
                 .with_code("country_unknown")
                 .with_detail(format!("{iso2:?} is not an ISO 3166-1 alpha-2 code")),
@@ -63,14 +65,17 @@ pub async fn duns(
     Path(number): Path<String>,
 ) -> ApiResult<Json<LegalBusinessProfile>> {
     let Some(duns) = pc_api::normalize_duns(&number) else {
-        return Err(ApiError::Validation(ApiError::field("duns", "duns_invalid")));
+        return Err(ApiError::Validation(ApiError::field(
+            "duns",
+            "duns_invalid",
+        )));
     };
     state.limits.duns_lookup(&user.user_id)?;
     db::registry_lookup(&state.db, &duns)
         .await?
         .map(Json)
         .ok_or_else(|| {
-            ApiError::Other(
+            ApiError::other(
                 Problem::new(404, "No company is registered with this DUNS number")
                     .with_code("duns_not_found")
                     .with_detail("Check the number, or enter your business details by hand."),
@@ -84,7 +89,10 @@ pub async fn duns(
         (status = 200, description = "The draft", body = EnrollmentDraft),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get_draft(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<EnrollmentDraft>> {
+pub async fn get_draft(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<EnrollmentDraft>> {
     let (tenant_id, _) = tenant(&state, &user).await?;
     let draft = match db::load_draft(&state.db, &tenant_id).await? {
         Some((body, updated_at)) => {
@@ -132,14 +140,18 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
         .map(str::trim)
         .unwrap_or("");
     let ok = (8..=128).contains(&key.len())
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c));
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:".contains(c));
     if ok {
         Ok(key.to_owned())
     } else {
-        Err(ApiError::Other(
+        Err(ApiError::other(
             Problem::new(400, "An Idempotency-Key header is required")
                 .with_code("idempotency_key_required")
-                .with_detail("Send 8–128 letters, digits, '-', '_', '.' or ':' that identify this request."),
+                .with_detail(
+                    "Send 8–128 letters, digits, '-', '_', '.' or ':' that identify this request.",
+                ),
         ))
     }
 }
@@ -155,12 +167,19 @@ fn app_origin(state: &AppState, headers: &HeaderMap) -> String {
             return origin.trim_end_matches('/').to_owned();
         }
     }
-    let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or("127.0.0.1:8080");
+    let host = headers
+        .get(HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("127.0.0.1:8080");
     format!("http://{host}")
 }
 
 fn json_response(status: StatusCode, body: String, problem: bool) -> Response {
-    let ct = if problem { "application/problem+json" } else { "application/json" };
+    let ct = if problem {
+        "application/problem+json"
+    } else {
+        "application/json"
+    };
     (status, [(CONTENT_TYPE, ct)], body).into_response()
 }
 
@@ -202,16 +221,28 @@ pub async fn enroll(
         .map(|b| format!("{b:02x}"))
         .collect();
     let now = auth::now();
-    match db::claim_idempotency_key(&state.db, &user.user_id, &key, &hash, now, IN_FLIGHT_STALE_SECS).await? {
+    match db::claim_idempotency_key(
+        &state.db,
+        &user.user_id,
+        &key,
+        &hash,
+        now,
+        IN_FLIGHT_STALE_SECS,
+    )
+    .await?
+    {
         KeyState::Claimed => {}
         KeyState::Mismatch => {
-            return Err(ApiError::Other(
-                Problem::new(422, "This Idempotency-Key was used with a different request")
-                    .with_code("idempotency_key_reused"),
+            return Err(ApiError::other(
+                Problem::new(
+                    422,
+                    "This Idempotency-Key was used with a different request",
+                )
+                .with_code("idempotency_key_reused"),
             ))
         }
         KeyState::InFlight => {
-            return Err(ApiError::Other(
+            return Err(ApiError::other(
                 Problem::new(409, "The same request is still being processed")
                     .with_code("request_in_flight")
                     .with_detail("Wait a moment, then retry with the same Idempotency-Key."),
@@ -236,7 +267,8 @@ pub async fn enroll(
         }
         Err(e) => {
             // Nothing was stored: free the key so a retry can do the work.
-            if let Err(release) = db::release_idempotency_key(&state.db, &user.user_id, &key).await {
+            if let Err(release) = db::release_idempotency_key(&state.db, &user.user_id, &key).await
+            {
                 tracing::warn!(error = %release, "could not release an idempotency key");
             }
             Err(e)
@@ -256,7 +288,9 @@ async fn create(
     let admin = db::session_view(&state.db, &user.user_id)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    let locale = mail::locale_from_accept_language(headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    let locale = mail::locale_from_accept_language(
+        headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+    );
     let token = auth::new_session_id();
     let link = format!("{}/verify-email/{token}", app_origin(state, headers));
     let contact_name = format!("{} {}", contact.first_name, contact.last_name);
@@ -272,7 +306,9 @@ async fn create(
     };
     let mut created = None;
     for _ in 0..10 {
-        let mpn_id = rand::rng().random_range(1_000_000..=9_999_999u32).to_string();
+        let mpn_id = rand::rng()
+            .random_range(1_000_000..=9_999_999u32)
+            .to_string();
         let facts = mail::VerifyMailFacts {
             contact_name: &contact_name,
             admin_name: &admin_name,
@@ -294,10 +330,12 @@ async fn create(
             }
             CreatePartner::MpnIdTaken => continue,
             CreatePartner::AlreadyEnrolled => {
-                return Err(ApiError::Other(
+                return Err(ApiError::other(
                     Problem::new(409, "Your company is already enrolled")
                         .with_code("already_enrolled")
-                        .with_detail("A tenant has one partner account; open the dashboard to see it."),
+                        .with_detail(
+                            "A tenant has one partner account; open the dashboard to see it.",
+                        ),
                 ))
             }
         }
@@ -316,10 +354,15 @@ async fn create(
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not enrolled yet", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn partner_account(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<PartnerAccount>> {
+pub async fn partner_account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<PartnerAccount>> {
     let (tenant_id, _) = tenant(&state, &user).await?;
     db::partner_account(&state.db, &tenant_id)
         .await?
         .map(Json)
-        .ok_or_else(|| ApiError::Other(Problem::new(404, "Not enrolled yet").with_code("not_enrolled")))
+        .ok_or_else(|| {
+            ApiError::other(Problem::new(404, "Not enrolled yet").with_code("not_enrolled"))
+        })
 }

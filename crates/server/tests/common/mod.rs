@@ -108,14 +108,17 @@ pub fn account(domain: &str, email: &str) -> Value {
     })
 }
 
-
 pub async fn send_with(router: Router, req: Request<Body>) -> Answer {
     let res = router.oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Answer { status, headers, body }
+    Answer {
+        status,
+        headers,
+        body,
+    }
 }
 
 pub fn enroll_req(cookie: &str, key: &str, body: Value) -> Request<Body> {
