@@ -2,7 +2,10 @@
 //! with one error type for every way a call can fail.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use pc_api::{CreateAccountRequest, FieldErrors, Problem, Session, SignInRequest};
+use pc_api::{
+    CreateAccountRequest, EnrollRequest, EnrollmentDraft, FieldErrors, LegalBusinessProfile,
+    PartnerAccount, Problem, Session, SignInRequest,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use web_sys::RequestCredentials;
@@ -118,6 +121,56 @@ impl Api {
 
     pub async fn sign_in(&self, req: &SignInRequest) -> Result<Session, ApiError> {
         self.post("/session", req).await
+    }
+
+    /// The registered profile for a DUNS number.
+    pub async fn duns(&self, number: &str) -> Result<LegalBusinessProfile, ApiError> {
+        let digits: String = number.chars().filter(|c| c.is_ascii_digit()).collect();
+        let res = self
+            .send(self.build("GET", &format!("/duns/{digits}")).build())
+            .await?;
+        self.json(res).await
+    }
+
+    pub async fn draft(&self) -> Result<EnrollmentDraft, ApiError> {
+        let res = self
+            .send(self.build("GET", "/enrollment/draft").build())
+            .await?;
+        self.json(res).await
+    }
+
+    pub async fn save_draft(&self, draft: &EnrollmentDraft) -> Result<EnrollmentDraft, ApiError> {
+        let res = self
+            .send(self.build("PUT", "/enrollment/draft").json(draft))
+            .await?;
+        self.json(res).await
+    }
+
+    /// *Enroll now*; `key` makes retries safe, `locale` is the contact's language.
+    pub async fn enroll(
+        &self,
+        req: &EnrollRequest,
+        key: &str,
+        locale: &str,
+    ) -> Result<PartnerAccount, ApiError> {
+        let b = self
+            .build("POST", "/enrollment")
+            .header("Idempotency-Key", key)
+            .header("Accept-Language", locale);
+        let res = self.send(b.json(req)).await?;
+        self.json(res).await
+    }
+
+    /// The tenant's partner account, `None` before enrolling.
+    pub async fn partner_account(&self) -> Result<Option<PartnerAccount>, ApiError> {
+        match self
+            .send(self.build("GET", "/partner-account").build())
+            .await
+        {
+            Ok(res) => self.json(res).await.map(Some),
+            Err(ApiError::Problem(p)) if p.status == 404 => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     pub async fn sign_out(&self) -> Result<(), ApiError> {

@@ -7,6 +7,7 @@ pub mod config;
 pub mod enroll;
 pub mod form;
 pub mod i18n;
+pub mod intl;
 pub mod page;
 pub mod session;
 
@@ -18,6 +19,11 @@ use crate::api::Api;
 use crate::components::{RetryBanner, SiteFooter, SiteHeader};
 use crate::config::Config;
 use crate::enroll::account::AccountStep;
+use crate::enroll::company::CompanyStep;
+use crate::enroll::contact::ContactStep;
+use crate::enroll::done::DoneStep;
+use crate::enroll::draft::Enrollment;
+use crate::enroll::review::ReviewStep;
 use crate::enroll::welcome::Welcome;
 use crate::i18n::{I18n, Locale};
 use crate::page::NotFound;
@@ -53,7 +59,26 @@ pub fn App(config: Config) -> impl IntoView {
     provide_context(api.clone());
     provide_context(auth);
     provide_context(config.clone());
+    let enrollment = Enrollment::new();
+    provide_context(enrollment);
     auth.refresh(api.clone());
+
+    // A session brings its tenant's draft and partner account with it.
+    {
+        let api = api.clone();
+        Effect::new(move |prev: Option<Option<String>>| {
+            let tenant = auth
+                .session
+                .with(|s| s.as_ref().map(|s| s.tenant.id.clone()));
+            if prev.as_ref() != Some(&tenant) {
+                match &tenant {
+                    Some(id) => enrollment.load(api.clone(), id.clone()),
+                    None => enrollment.reset(),
+                }
+            }
+            tenant
+        });
+    }
 
     // The page speaks the chosen language, and remembers it.
     Effect::new(move |prev: Option<Locale>| {
@@ -103,6 +128,10 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/enroll" /> } />
                     <Route path=path!("/enroll") view=Welcome />
                     <Route path=path!("/enroll/account") view=AccountStep />
+                    <Route path=path!("/enroll/company") view=CompanyStep />
+                    <Route path=path!("/enroll/contact") view=ContactStep />
+                    <Route path=path!("/enroll/review") view=ReviewStep />
+                    <Route path=path!("/enroll/done") view=DoneStep />
                 </Routes>
             </main>
             <SiteFooter />

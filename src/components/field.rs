@@ -21,6 +21,15 @@ pub fn TextField(
     /// A password field gets a Show/Hide button.
     #[prop(optional)]
     revealable: bool,
+    /// The label says "(optional)".
+    #[prop(optional, into)]
+    optional: Signal<bool>,
+    /// A label that depends on other answers; replaces `label` when set.
+    #[prop(optional, into)]
+    label_text: Option<Signal<String>>,
+    /// A hint that depends on other answers; replaces `hint` when set.
+    #[prop(optional, into)]
+    hint_text: Option<Signal<String>>,
     value: RwSignal<String>,
     /// The translated error to show, if any.
     #[prop(into)]
@@ -34,7 +43,7 @@ pub fn TextField(
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let shown = RwSignal::new(false);
-    let has_hint = hint.is_some();
+    let has_hint = hint.is_some() || hint_text.is_some();
     let describedby = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
         move || {
@@ -57,8 +66,23 @@ pub fn TextField(
     };
     view! {
         <div class="field" class:field--invalid=move || error.get().is_some()>
-            <label class="field__label" for=id.clone()>{move || i18n.t(label)}</label>
-            {hint.map(|h| view! { <p class="field__hint" id=hint_id.clone()>{move || i18n.t(h)}</p> })}
+            <label class="field__label" for=id.clone()>
+                {move || label_text.map(|l| l.get()).unwrap_or_else(|| i18n.t(label))}
+                {move || optional.get().then(|| format!(" {}", i18n.t("optional-suffix")))}
+            </label>
+            {has_hint
+                .then(|| {
+                    view! {
+                        <p class="field__hint" id=hint_id.clone()>
+                            {move || {
+                                hint_text
+                                    .map(|h| h.get())
+                                    .or_else(|| hint.map(|k| i18n.t(k)))
+                                    .unwrap_or_default()
+                            }}
+                        </p>
+                    }
+                })}
             {move || {
                 error
                     .get()

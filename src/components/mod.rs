@@ -5,12 +5,14 @@ mod banner;
 mod error_summary;
 mod field;
 mod frame;
+mod select;
 mod stepper;
 
 pub use banner::RetryBanner;
 pub use error_summary::ErrorSummary;
 pub use field::TextField;
 pub use frame::{SiteFooter, SiteHeader};
+pub use select::SelectField;
 pub use stepper::Stepper;
 
 /// The DOM id of a form field's input.

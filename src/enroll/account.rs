@@ -8,6 +8,7 @@ use web_sys::SubmitEvent;
 
 use crate::api::Api;
 use crate::components::{ErrorSummary, RetryBanner, Stepper, TextField};
+use crate::enroll::draft::Enrollment;
 use crate::enroll::steps::Step;
 use crate::form::ctl::FormCtl;
 use crate::form::retry_after_secs;
@@ -76,7 +77,9 @@ pub fn AccountStep() -> impl IntoView {
 fn SignedIn() -> impl IntoView {
     let i18n = use_i18n();
     let auth = expect_context::<Auth>();
+    let enrollment = expect_context::<Enrollment>();
     move || {
+        let next_path = enrollment.progress(true).first_unfinished().path();
         auth.session.get().map(|s| {
             let name = format!("{} {}", s.user.first_name, s.user.last_name);
             let is_admin = s.user.roles.contains(&Role::GlobalAdmin);
@@ -107,6 +110,11 @@ fn SignedIn() -> impl IntoView {
                     </dl>
                 </div>
                 <p>{move || i18n.t("account-signed-in-next")}</p>
+                <div class="actions">
+                    <a href=next_path class="button button--primary">
+                        {move || i18n.t("account-continue")}
+                    </a>
+                </div>
             }
         })
     }

@@ -1,5 +1,11 @@
 //! The enrollment journey (SPEC §2), one module per step.
 
 pub mod account;
+pub mod company;
+pub mod contact;
+pub mod done;
+pub mod draft;
+pub mod guard;
+pub mod review;
 pub mod steps;
 pub mod welcome;

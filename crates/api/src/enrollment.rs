@@ -422,3 +422,29 @@ mod tests {
         assert!(e.contains_key("contact.email"));
     }
 }
+
+/// Where an email-verification link stands, as its page shows it.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LinkState {
+    /// Waiting for the contact's answer.
+    Open,
+    Confirmed,
+    /// "I did not request this".
+    Declined,
+    Expired,
+    /// A newer link replaced this one, or it was answered and closed.
+    Used,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailVerification {
+    pub state: LinkState,
+    pub email: String,
+    pub legal_name: String,
+    pub mpn_id: String,
+    /// "I did not request this" can still be taken back.
+    pub can_undo: bool,
+}

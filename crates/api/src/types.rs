@@ -270,3 +270,15 @@ mod tests {
         assert_eq!(Role::parse("root"), None);
     }
 }
+
+/// One email as the development mailbox shows it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailboxMessage {
+    pub id: String,
+    pub to: String,
+    pub locale: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
+}

@@ -206,6 +206,7 @@ pub struct Limits {
     sign_in_by_addr: DefaultKeyedRateLimiter<String>,
     create_by_addr: DefaultKeyedRateLimiter<String>,
     duns_by_user: DefaultKeyedRateLimiter<String>,
+    resend_by_tenant: DefaultKeyedRateLimiter<String>,
 }
 
 fn quota(burst: u32, every_secs: u64) -> Quota {
@@ -221,6 +222,7 @@ impl Limits {
             sign_in_by_addr: RateLimiter::keyed(quota(config.sign_in_burst.saturating_mul(4), 5)),
             create_by_addr: RateLimiter::keyed(quota(config.create_account_burst, 60)),
             duns_by_user: RateLimiter::keyed(quota(config.duns_burst, 6)),
+            resend_by_tenant: RateLimiter::keyed(quota(3, 60)),
         }
     }
 
@@ -240,6 +242,10 @@ impl Limits {
 
     pub fn create_account(&self, addr: &str) -> Result<(), ApiError> {
         Self::check(&self.create_by_addr, addr)
+    }
+
+    pub fn resend_email(&self, tenant_id: &str) -> Result<(), ApiError> {
+        Self::check(&self.resend_by_tenant, tenant_id)
     }
 
     pub fn duns_lookup(&self, user_id: &str) -> Result<(), ApiError> {

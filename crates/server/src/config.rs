@@ -75,6 +75,10 @@ pub struct Config {
     #[arg(long, env = "APP_URL")]
     pub app_url: Option<String>,
 
+    /// Development mode: emails can be read at /dev/mailbox. Never in production.
+    #[arg(long, env = "DEV_MODE")]
+    pub dev: bool,
+
     /// Log format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,

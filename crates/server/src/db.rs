@@ -672,3 +672,137 @@ pub async fn recent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::E
         })
         .collect())
 }
+
+// ---- Email verification --------------------------------------------------------
+
+pub struct StoredToken {
+    pub tenant_id: String,
+    pub email: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub outcome: Option<String>,
+    pub legal_name: String,
+    pub mpn_id: String,
+    pub vetting_status: String,
+    pub contact_email: String,
+    pub contact_locale: String,
+    pub contact_name: String,
+}
+
+pub async fn find_token(db: &Db, token_hash: &str) -> Result<Option<StoredToken>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT t.tenant_id, t.email, t.expires_at, t.used_at, t.outcome, p.legal_name, p.mpn_id, \
+         p.vetting_status, p.contact_email, p.contact_locale, p.contact_first_name, p.contact_last_name \
+         FROM email_tokens t JOIN partner_accounts p ON p.tenant_id = t.tenant_id WHERE t.token_hash = ?",
+    )
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| StoredToken {
+        tenant_id: r.get("tenant_id"),
+        email: r.get("email"),
+        expires_at: r.get("expires_at"),
+        used_at: r.get("used_at"),
+        outcome: r.get("outcome"),
+        legal_name: r.get("legal_name"),
+        mpn_id: r.get("mpn_id"),
+        vetting_status: r.get("vetting_status"),
+        contact_email: r.get("contact_email"),
+        contact_locale: r.get("contact_locale"),
+        contact_name: format!(
+            "{} {}",
+            r.get::<String, _>("contact_first_name"),
+            r.get::<String, _>("contact_last_name")
+        ),
+    }))
+}
+
+/// Records the contact's answer on the token and the email check, together.
+pub async fn answer_token(
+    db: &Db,
+    token_hash: &str,
+    tenant_id: &str,
+    outcome: Option<&str>,
+    check: CheckStatus,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE email_tokens SET outcome = ?, used_at = ? WHERE token_hash = ?")
+        .bind(outcome)
+        .bind(outcome.map(|_| now))
+        .bind(token_hash)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE verification_checks SET status = ?, reason = ?, updated_at = ? WHERE tenant_id = ? AND kind = 'email_ownership'",
+    )
+    .bind(check_status_name(check))
+    .bind(reason)
+    .bind(now)
+    .bind(tenant_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Replaces every open link of the tenant with a new one and queues its email.
+pub async fn replace_token(
+    db: &Db,
+    tenant_id: &str,
+    email: &str,
+    token_hash: &str,
+    expires_at: i64,
+    mail: &NewMail<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    sqlx::query("UPDATE email_tokens SET used_at = ? WHERE tenant_id = ? AND used_at IS NULL")
+        .bind(now)
+        .bind(tenant_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO email_tokens (token_hash, tenant_id, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(tenant_id)
+    .bind(email)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE verification_checks SET status = 'pending', reason = NULL, updated_at = ? \
+         WHERE tenant_id = ? AND kind = 'email_ownership' AND status != 'verified'",
+    )
+    .bind(now)
+    .bind(tenant_id)
+    .execute(&mut *tx)
+    .await?;
+    queue_mail_in(&mut tx, mail, now).await?;
+    tx.commit().await
+}
+
+/// The primary contact and company of a tenant's partner account, for emails.
+pub async fn contact_of(
+    db: &Db,
+    tenant_id: &str,
+) -> Result<Option<(String, String, String, String, String)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT contact_email, contact_locale, contact_first_name || ' ' || contact_last_name AS name, legal_name, mpn_id \
+         FROM partner_accounts WHERE tenant_id = ?",
+    )
+    .bind(tenant_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| {
+        (
+            r.get("contact_email"),
+            r.get("contact_locale"),
+            r.get("name"),
+            r.get("legal_name"),
+            r.get("mpn_id"),
+        )
+    }))
+}

@@ -270,3 +270,277 @@ async fn enroll_now_checks_everything_again_and_needs_a_key() {
     let ok = t.enroll(&cookie, "key-cccccccc", enroll_body()).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
 }
+
+/// Enrolls and returns the token from the verification email.
+async fn enrolled_with_token(t: &TestApp) -> (String, String) {
+    let cookie = t.signed_in("contoso.com", "mei@contoso.com").await;
+    let a = t.enroll(&cookie, "key-verify-1", enroll_body()).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    (cookie, latest_token(t).await)
+}
+
+async fn latest_token(t: &TestApp) -> String {
+    let mail = pc_server::db::recent_mail(&t.db, 1).await.unwrap();
+    let body = &mail[0].body;
+    let start = body.find("/verify-email/").unwrap() + "/verify-email/".len();
+    body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+async fn email_check(t: &TestApp, cookie: &str) -> (String, serde_json::Value) {
+    let a = t
+        .call("GET", "/api/v1/partner-account", None, Some(cookie))
+        .await;
+    let c = a.body["checks"][0].clone();
+    (
+        c["status"].as_str().unwrap().to_owned(),
+        c["reason"].clone(),
+    )
+}
+
+#[tokio::test]
+async fn the_link_confirms_email_ownership_once() {
+    let t = test_app().await;
+    let (cookie, token) = enrolled_with_token(&t).await;
+    let show = t
+        .call(
+            "GET",
+            &format!("/api/v1/email-verification/{token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(show.status, StatusCode::OK);
+    assert_eq!(show.body["state"], "open");
+    assert_eq!(show.body["legal_name"], "Contoso Ltd.");
+    let ok = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/confirm"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.body["state"], "confirmed");
+    assert_eq!(email_check(&t, &cookie).await.0, "verified");
+    let again = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/confirm"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    let no = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/decline"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(no.status, StatusCode::CONFLICT);
+    let unknown = t
+        .call("GET", "/api/v1/email-verification/not-a-token", None, None)
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(unknown.body["code"], "link_unknown");
+    let resend = t
+        .call(
+            "POST",
+            "/api/v1/email-verification/resend",
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(resend.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn not_me_flags_the_account_and_can_be_undone() {
+    let t = test_app().await;
+    let (cookie, token) = enrolled_with_token(&t).await;
+    let no = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/decline"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(no.status, StatusCode::OK, "{}", no.body);
+    assert_eq!(no.body["state"], "declined");
+    assert_eq!(no.body["can_undo"], true);
+    let (status, reason) = email_check(&t, &cookie).await;
+    assert_eq!(status, "rejected");
+    assert!(reason.as_str().unwrap().contains("did not request"));
+    let undo = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/undo"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(undo.status, StatusCode::OK);
+    assert_eq!(undo.body["state"], "open");
+    assert_eq!(email_check(&t, &cookie).await.0, "pending");
+    let twice = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/undo"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::CONFLICT);
+    let ok = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/confirm"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(ok.body["state"], "confirmed");
+}
+
+#[tokio::test]
+async fn expired_and_replaced_links_say_so_and_offer_a_new_one() {
+    let t = test_app().await;
+    let (cookie, token) = enrolled_with_token(&t).await;
+    sqlx::query("UPDATE email_tokens SET expires_at = 0")
+        .execute(&t.db)
+        .await
+        .unwrap();
+    let show = t
+        .call(
+            "GET",
+            &format!("/api/v1/email-verification/{token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(show.body["state"], "expired");
+    let late = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/confirm"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::GONE);
+    assert_eq!(late.body["code"], "link_expired");
+
+    let resent = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/resend"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(resent.status, StatusCode::OK, "{}", resent.body);
+    assert_eq!(resent.body["email"], "wei@contoso.com");
+    let fresh = latest_token(&t).await;
+    assert_ne!(fresh, token);
+    let old = t
+        .call(
+            "GET",
+            &format!("/api/v1/email-verification/{token}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(old.body["state"], "used");
+    // The applicant can resend too; the previous link then stops working.
+    let again = t
+        .call(
+            "POST",
+            "/api/v1/email-verification/resend",
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    let prev = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{fresh}/confirm"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(prev.body["code"], "link_used");
+    let newest = latest_token(&t).await;
+    let ok = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{newest}/confirm"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(ok.body["state"], "confirmed");
+    // Once confirmed, there is nothing to resend.
+    let done = t
+        .call(
+            "POST",
+            "/api/v1/email-verification/resend",
+            None,
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::CONFLICT);
+    let done = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/resend"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn new_links_are_limited_to_three_a_minute_per_company() {
+    let t = test_app().await;
+    let (cookie, _) = enrolled_with_token(&t).await;
+    for _ in 0..3 {
+        let a = t
+            .call(
+                "POST",
+                "/api/v1/email-verification/resend",
+                None,
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    }
+    let token = latest_token(&t).await;
+    let limited = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/resend"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers.get("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn the_dev_mailbox_answers_only_in_dev_mode() {
+    let t = test_app().await;
+    let a = t.call("GET", "/api/v1/dev/mailbox", None, None).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    let t = test_app_with(|c| c.dev = true).await;
+    enrolled_with_token(&t).await;
+    let a = t.call("GET", "/api/v1/dev/mailbox", None, None).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.body[0]["to"], "wei@contoso.com");
+}

@@ -158,7 +158,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
 
 /// Where links in emails point: the configured app URL, else the origin the
 /// request came from.
-fn app_origin(state: &AppState, headers: &HeaderMap) -> String {
+pub fn app_origin(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.app_url {
         return url.trim_end_matches('/').to_owned();
     }

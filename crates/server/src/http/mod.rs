@@ -2,8 +2,10 @@
 //! router that also yields the OpenAPI document.
 
 pub mod account;
+pub mod dev;
 pub mod enrollment;
 pub mod health;
+pub mod verification;
 
 use std::sync::OnceLock;
 
@@ -25,6 +27,7 @@ use crate::AppState;
     tags(
         (name = "service", description = "Health and the API description"),
         (name = "account", description = "Work accounts and sign-in sessions"),
+        (name = "verification", description = "The primary contact's email verification"),
         (name = "enrollment", description = "Country rules, DUNS look-up, the draft, Enroll now and the partner account"),
     )
 )]
@@ -48,6 +51,13 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(enrollment::get_draft, enrollment::put_draft))
         .routes(routes!(enrollment::enroll))
         .routes(routes!(enrollment::partner_account))
+        .routes(routes!(dev::mailbox))
+        .routes(routes!(verification::show))
+        .routes(routes!(verification::confirm))
+        .routes(routes!(verification::decline))
+        .routes(routes!(verification::undo))
+        .routes(routes!(verification::resend_from_link))
+        .routes(routes!(verification::resend))
 }
 
 /// The router for `/api/v1` and its OpenAPI document, under the real prefix.
