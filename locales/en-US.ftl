@@ -210,3 +210,30 @@ err-request_in_flight = We're still processing your enrollment. Wait a moment, t
 err-already_enrolled = Your company is already enrolled.
 err-duns_not_found = No company is registered with this DUNS number.
 err-not_enrolled = Your company isn't enrolled yet.
+done-resend = Send the email again
+
+verify-title = Confirm your email
+verify-company = { $company } (MPN ID { $mpn }) is enrolling in the Microsoft Partner Network and named you its primary contact.
+verify-question = Did you sign up, and does { $email } belong to your company?
+verify-confirm = Yes, confirm my email
+verify-decline = I did not request this
+verify-confirmed = Thank you. Your email is confirmed; there's nothing more you need to do.
+verify-declined = Thanks for telling us. We've flagged this enrollment and won't use your email for it.
+verify-undo = Undo: I did request this
+verify-expired = This link has expired. Links work for 72 hours.
+verify-used = This link has already been used or was replaced by a newer one.
+verify-resend = Send me a new link
+verify-resent = We sent a new link to { $email }. It works for 72 hours.
+
+mailbox-title = Development mailbox
+mailbox-lead = The emails this server would have sent. Only development servers show this page.
+mailbox-off = The mailbox is only available when the server runs in development mode.
+mailbox-empty = No emails yet.
+mailbox-to = To { $email }
+
+err-link_unknown = This verification link isn't valid. Check that you opened the whole link from the email.
+err-link_expired = This link has expired. Ask for a new one.
+err-link_used = This link has already been used. Ask for a new one.
+err-link_confirmed = This email is already confirmed.
+err-link_declined = This enrollment was marked as not requested. Undo that first.
+err-undo_unavailable = There's nothing to undo.

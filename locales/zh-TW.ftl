@@ -210,3 +210,30 @@ err-request_in_flight = 我們仍在處理您的註冊，請稍候再試一次�
 err-already_enrolled = 貴公司已經完成註冊。
 err-duns_not_found = 沒有公司以這個 DUNS 號碼登記。
 err-not_enrolled = 貴公司尚未註冊。
+done-resend = 重新寄送電子郵件
+
+verify-title = 確認您的電子郵件
+verify-company = { $company }（MPN ID { $mpn }）正在註冊 Microsoft 合作夥伴網路，並將您列為主要連絡人。
+verify-question = 是您本人註冊的嗎？{ $email } 是否屬於貴公司？
+verify-confirm = 是，確認我的電子郵件
+verify-decline = 我沒有提出這項申請
+verify-confirmed = 謝謝您。您的電子郵件已確認，不需要再做任何事。
+verify-declined = 感謝您告知。我們已標記這筆註冊，不會將您的電子郵件用於此註冊。
+verify-undo = 復原：這是我提出的申請
+verify-expired = 這個連結已失效。連結的有效期限為 72 小時。
+verify-used = 這個連結已經使用過，或已由較新的連結取代。
+verify-resend = 寄給我新的連結
+verify-resent = 我們已將新連結寄到 { $email }，有效期限為 72 小時。
+
+mailbox-title = 開發用信箱
+mailbox-lead = 這台伺服器原本會寄出的電子郵件。只有開發用伺服器會顯示這個頁面。
+mailbox-off = 只有伺服器以開發模式執行時，才能使用這個信箱。
+mailbox-empty = 目前還沒有電子郵件。
+mailbox-to = 收件者：{ $email }
+
+err-link_unknown = 這個驗證連結無效。請確認您開啟的是郵件中的完整連結。
+err-link_expired = 這個連結已失效，請索取新的連結。
+err-link_used = 這個連結已經使用過，請索取新的連結。
+err-link_confirmed = 這個電子郵件已經確認過了。
+err-link_declined = 這筆註冊已標記為非本人申請，請先復原。
+err-undo_unavailable = 沒有可以復原的操作。

@@ -3,8 +3,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use pc_api::{
-    CreateAccountRequest, EnrollRequest, EnrollmentDraft, FieldErrors, LegalBusinessProfile,
-    PartnerAccount, Problem, Session, SignInRequest,
+    CreateAccountRequest, EmailVerification, EnrollRequest, EnrollmentDraft, FieldErrors,
+    LegalBusinessProfile, MailboxMessage, PartnerAccount, Problem, Session, SignInRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -171,6 +171,48 @@ impl Api {
             Err(ApiError::Problem(p)) if p.status == 404 => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    pub async fn verification(&self, token: &str) -> Result<EmailVerification, ApiError> {
+        let res = self
+            .send(
+                self.build("GET", &format!("/email-verification/{token}"))
+                    .build(),
+            )
+            .await?;
+        self.json(res).await
+    }
+
+    /// `action` is `confirm`, `decline` or `undo`.
+    pub async fn answer_verification(
+        &self,
+        token: &str,
+        action: &str,
+    ) -> Result<EmailVerification, ApiError> {
+        let res = self
+            .send(
+                self.build("POST", &format!("/email-verification/{token}/{action}"))
+                    .build(),
+            )
+            .await?;
+        self.json(res).await
+    }
+
+    /// Sends a new link; from a link's page (`Some(token)`) or as the applicant.
+    /// Answers the address it went to.
+    pub async fn resend_verification(&self, token: Option<&str>) -> Result<String, ApiError> {
+        let path = match token {
+            Some(t) => format!("/email-verification/{t}/resend"),
+            None => "/email-verification/resend".to_owned(),
+        };
+        let res = self.send(self.build("POST", &path).build()).await?;
+        let v: serde_json::Value = self.json(res).await?;
+        Ok(v["email"].as_str().unwrap_or_default().to_owned())
+    }
+
+    pub async fn mailbox(&self) -> Result<Vec<MailboxMessage>, ApiError> {
+        let res = self.send(self.build("GET", "/dev/mailbox").build()).await?;
+        self.json(res).await
     }
 
     pub async fn sign_out(&self) -> Result<(), ApiError> {

@@ -8,8 +8,10 @@ pub mod enroll;
 pub mod form;
 pub mod i18n;
 pub mod intl;
+pub mod mailbox;
 pub mod page;
 pub mod session;
+pub mod verify;
 
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -26,8 +28,10 @@ use crate::enroll::draft::Enrollment;
 use crate::enroll::review::ReviewStep;
 use crate::enroll::welcome::Welcome;
 use crate::i18n::{I18n, Locale};
+use crate::mailbox::DevMailbox;
 use crate::page::NotFound;
 use crate::session::Auth;
+use crate::verify::VerifyEmail;
 
 const LOCALE_KEY: &str = "pc-locale";
 
@@ -132,6 +136,8 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/enroll/contact") view=ContactStep />
                     <Route path=path!("/enroll/review") view=ReviewStep />
                     <Route path=path!("/enroll/done") view=DoneStep />
+                    <Route path=path!("/verify-email/:token") view=VerifyEmail />
+                    <Route path=path!("/dev/mailbox") view=DevMailbox />
                 </Routes>
             </main>
             <SiteFooter />

@@ -258,7 +258,7 @@ fn CompanyForm() -> impl IntoView {
             }
             if ctl.check_before_send(errors) {
                 let p = profile().normalized();
-                enrollment.update(api.clone(), move |d| {
+                enrollment.update_now(api.clone(), move |d| {
                     d.profile = p;
                     d.profile_done = true;
                 });

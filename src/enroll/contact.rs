@@ -85,7 +85,7 @@ fn ContactForm() -> impl IntoView {
             let c = contact();
             if ctl.check_before_send(c.check(&country)) {
                 let c = c.normalized(&country);
-                enrollment.update(api.clone(), move |d| {
+                enrollment.update_now(api.clone(), move |d| {
                     d.contact = c;
                     d.contact_done = true;
                 });

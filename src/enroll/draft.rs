@@ -150,6 +150,14 @@ impl Enrollment {
         self.schedule_save(api);
     }
 
+    /// Like `update`, and sends the draft to the server right away: for the
+    /// end of a step, when the applicant may close the tab next.
+    pub fn update_now(self, api: Api, change: impl FnOnce(&mut EnrollmentDraft)) {
+        self.update(api.clone(), change);
+        self.generation.update(|g| *g += 1);
+        self.save_now(api);
+    }
+
     fn schedule_save(self, api: Api) {
         let generation = self.generation.get_untracked() + 1;
         self.generation.set(generation);

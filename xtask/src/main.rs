@@ -117,7 +117,8 @@ fn run(root: &Path, server_args: &[String]) -> Res {
     build_release(root)?;
     step("starting the server");
     let mut cmd = Command::new(server_bin(root));
-    cmd.arg("--dist").arg(root.join("dist"));
+    // Development mode: without SMTP, emails are readable at /dev/mailbox.
+    cmd.arg("--dist").arg(root.join("dist")).arg("--dev");
     if std::env::var_os("DATABASE_URL").is_none() {
         cmd.args(["--database-url", "sqlite://data/partner-center.db"]);
     }

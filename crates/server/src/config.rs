@@ -75,6 +75,10 @@ pub struct Config {
     #[arg(long, env = "APP_URL")]
     pub app_url: Option<String>,
 
+    /// How long an email-verification link works, in minutes.
+    #[arg(long, env = "LINK_LIFETIME_MINUTES", default_value_t = 72 * 60)]
+    pub link_lifetime_minutes: i64,
+
     /// Development mode: emails can be read at /dev/mailbox. Never in production.
     #[arg(long, env = "DEV_MODE")]
     pub dev: bool,
@@ -113,6 +117,9 @@ impl Config {
         }
         if self.session_idle_minutes == 0 || self.session_max_hours == 0 {
             return Err("session lifetimes must be at least 1".into());
+        }
+        if self.link_lifetime_minutes < 0 {
+            return Err("--link-lifetime-minutes cannot be negative".into());
         }
         if let Some(url) = &self.app_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {

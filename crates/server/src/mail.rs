@@ -37,13 +37,14 @@ pub fn verify_email(locale: &str, account: &VerifyMailFacts<'_>) -> Message {
                 "{name} 您好：\n\n\
                  {admin} 已將您列為「{company}」在 Microsoft 合作夥伴網路的主要連絡人（MPN ID：{mpn}）。\n\n\
                  請開啟下列連結，確認是您本人註冊，且這個電子郵件地址屬於貴公司：\n{link}\n\n\
-                 這個連結只能使用一次，將在 72 小時後失效。如果這不是您申請的，請在同一頁面選擇「我沒有提出這項申請」。\n\n\
+                 這個連結只能使用一次，將在 {hours} 小時後失效。如果這不是您申請的，請在同一頁面選擇「我沒有提出這項申請」。\n\n\
                  合作夥伴中心",
                 name = f.contact_name,
                 admin = f.admin_name,
                 company = f.legal_name,
                 mpn = f.mpn_id,
                 link = f.link,
+                hours = f.hours,
             ),
         }
     } else {
@@ -53,13 +54,14 @@ pub fn verify_email(locale: &str, account: &VerifyMailFacts<'_>) -> Message {
                 "Hello {name},\n\n\
                  {admin} named you the primary contact of {company} in the Microsoft Partner Network (MPN ID {mpn}).\n\n\
                  Open this link to confirm that you signed up and that this email address belongs to your company:\n{link}\n\n\
-                 The link works once and expires in 72 hours. If you did not request this, choose \"I did not request this\" on the same page.\n\n\
+                 The link works once and expires in {hours} hours. If you did not request this, choose \"I did not request this\" on the same page.\n\n\
                  Partner Center",
                 name = f.contact_name,
                 admin = f.admin_name,
                 company = f.legal_name,
                 mpn = f.mpn_id,
                 link = f.link,
+                hours = f.hours,
             ),
         }
     }
@@ -71,6 +73,8 @@ pub struct VerifyMailFacts<'a> {
     pub legal_name: &'a str,
     pub mpn_id: &'a str,
     pub link: &'a str,
+    /// How long the link works.
+    pub hours: i64,
 }
 
 #[cfg(test)]
@@ -96,6 +100,7 @@ mod tests {
             legal_name: "Contoso Ltd.",
             mpn_id: "1234567",
             link: "http://127.0.0.1:8080/verify-email/abc",
+            hours: 72,
         };
         for locale in ["en-US", "zh-TW"] {
             let m = verify_email(locale, &facts);

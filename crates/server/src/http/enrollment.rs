@@ -20,8 +20,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::{mail, AppState};
 
-/// How long an email-verification link works.
-pub const TOKEN_LIFETIME_SECS: i64 = 72 * 3600;
 /// After this long an unfinished request no longer holds its idempotency key.
 const IN_FLIGHT_STALE_SECS: i64 = 60;
 
@@ -302,7 +300,7 @@ async fn create(
         contact,
         contact_locale: locale,
         token_hash: &auth::hash_session_id(&token),
-        token_expires_at: now + TOKEN_LIFETIME_SECS,
+        token_expires_at: now + state.config.link_lifetime_minutes * 60,
     };
     let mut created = None;
     for _ in 0..10 {
@@ -315,6 +313,7 @@ async fn create(
             legal_name: &profile.legal_name,
             mpn_id: &mpn_id,
             link: &link,
+            hours: (state.config.link_lifetime_minutes + 59) / 60,
         };
         let msg = mail::verify_email(locale, &facts);
         let mail = NewMail {

@@ -9,7 +9,7 @@ use pc_api::{CheckStatus, EmailVerification, LinkState, Problem};
 use crate::auth::{self, CurrentUser};
 use crate::db::{self, NewMail, StoredToken};
 use crate::error::{ApiError, ApiResult};
-use crate::http::enrollment::{app_origin, TOKEN_LIFETIME_SECS};
+use crate::http::enrollment::app_origin;
 use crate::{mail, AppState};
 
 const DECLINED_REASON: &str = "The primary contact said they did not request this enrollment.";
@@ -219,6 +219,7 @@ async fn send_new_link(
             legal_name: &legal_name,
             mpn_id: &mpn_id,
             link: &link,
+            hours: (state.config.link_lifetime_minutes + 59) / 60,
         },
     );
     let now = auth::now();
@@ -233,7 +234,7 @@ async fn send_new_link(
         tenant_id,
         &email,
         &auth::hash_session_id(&token),
-        now + TOKEN_LIFETIME_SECS,
+        now + state.config.link_lifetime_minutes * 60,
         &m,
         now,
     )

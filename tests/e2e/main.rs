@@ -1,0 +1,388 @@
+//! End-to-end tests: Debian's Chromium driven over WebDriver against the
+//! real server binary and the release build of the app, each test with its
+//! own server (random port, temporary database) and browser profile.
+//!
+//! Run through `cargo xtask test`, which builds both and sets PC_SERVER_BIN,
+//! PC_DIST and CHROMEDRIVER.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod account;
+mod journey;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::Mutex;
+
+pub const WAIT: Duration = Duration::from_secs(20);
+pub const PASSWORD: &str = "blue-kettle-71-orbit";
+
+pub fn env_path(name: &str) -> PathBuf {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            panic!("{name} is not set: run the end-to-end tests with `cargo xtask test`")
+        })
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The real server binary, serving the release build, on its own database.
+pub struct Server {
+    child: Option<Child>,
+    port: u16,
+    db_dir: tempfile::TempDir,
+    extra_args: Vec<String>,
+}
+
+impl Server {
+    pub async fn start(extra_args: &[&str]) -> Server {
+        let mut s = Server {
+            child: None,
+            port: free_port(),
+            db_dir: tempfile::tempdir().unwrap(),
+            extra_args: extra_args.iter().map(|a| a.to_string()).collect(),
+        };
+        s.spawn().await;
+        s
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn spawn(&mut self) {
+        let db = format!("sqlite://{}", self.db_dir.path().join("e2e.db").display());
+        let mut child = Command::new(env_path("PC_SERVER_BIN"))
+            .arg("--dist")
+            .arg(env_path("PC_DIST"))
+            .args([
+                "--database-url",
+                &db,
+                "--listen",
+                &format!("127.0.0.1:{}", self.port),
+                "--dev",
+            ])
+            .args(&self.extra_args)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start the server");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let ready = tokio::time::timeout(WAIT, async {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if line.starts_with("listening on") {
+                    return true;
+                }
+            }
+            false
+        })
+        .await;
+        assert!(matches!(ready, Ok(true)), "the server did not start");
+        self.child = Some(child);
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill().await;
+            let _ = c.wait().await;
+        }
+    }
+
+    /// Posts JSON straight to the API, as a client other than the app would.
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let res = reqwest::Client::new()
+            .post(format!("{}/api/v1{path}", self.url()))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Creates a work account through the API; returns its session cookie value.
+    pub async fn create_account(&self, domain: &str, email: &str) -> String {
+        let res = reqwest::Client::new()
+            .post(format!("{}/api/v1/accounts", self.url()))
+            .json(
+                &json!({"company_domain": domain, "first_name": "Mei-Ling", "last_name": "陳",
+                          "email": email, "password": PASSWORD}),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 201);
+        let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+        cookie
+            .split(';')
+            .next()
+            .unwrap()
+            .trim_start_matches("pc_session=")
+            .to_owned()
+    }
+
+    /// Calls the API as the holder of `session`.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        session: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let client = reqwest::Client::new();
+        let url = format!("{}/api/v1{path}", self.url());
+        let mut req = match method {
+            "POST" => client.post(url),
+            "PUT" => client.put(url),
+            _ => client.get(url),
+        }
+        .header("cookie", format!("pc_session={session}"))
+        .header("idempotency-key", "e2e-direct-0001");
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The development mailbox, newest first.
+    pub async fn mailbox(&self) -> Vec<Value> {
+        let res = reqwest::get(format!("{}/api/v1/dev/mailbox", self.url()))
+            .await
+            .unwrap();
+        res.json::<Vec<Value>>().await.unwrap()
+    }
+}
+
+/// Signs the browser in as the applicant whose account `create_account`
+/// made, through the API from inside the page (so the server sets the cookie).
+pub async fn use_session(c: &Client, url: &str, _session: &str) {
+    c.goto(&format!("{url}/enroll")).await.unwrap();
+    let email: String = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch('/api/v1/session', {method: 'POST', credentials: 'include',
+               headers: {'content-type': 'application/json'},
+               body: JSON.stringify({email: 'mei@contoso.com', password: arguments[0]})})
+             .then(r => r.json()).then(j => done(j.user ? j.user.email : JSON.stringify(j)));",
+            vec![json!(PASSWORD)],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(email, "mei@contoso.com");
+}
+
+pub struct Browser {
+    pub client: Client,
+    pub driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+pub async fn browser(lang: &str) -> Browser {
+    let port = free_port();
+    let driver = Command::new(env_path("CHROMEDRIVER"))
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start chromedriver");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "chromedriver did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1280,900",
+                format!("--lang={lang}"),
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+            "prefs": { "intl.accept_languages": lang },
+        }
+    });
+    let caps = match caps {
+        Value::Object(m) => m,
+        _ => unreachable!(),
+    };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = tokio::time::timeout(
+        WAIT,
+        ClientBuilder::new(connector)
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}")),
+    )
+    .await
+    .expect("WebDriver session in time")
+    .expect("WebDriver session");
+    Browser {
+        client,
+        driver,
+        _profile: profile,
+    }
+}
+
+/// Runs `body` with a fresh server and browser; the browser is closed
+/// whatever happens, then a failure in `body` fails the test.
+pub async fn e2e<F, Fut>(lang: &str, body: F)
+where
+    F: FnOnce(Client, Arc<Mutex<Server>>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    e2e_with(lang, &[], body).await
+}
+
+/// Like `e2e`, with extra flags for the server.
+pub async fn e2e_with<F, Fut>(lang: &str, server_args: &[&str], body: F)
+where
+    F: FnOnce(Client, Arc<Mutex<Server>>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let server = Arc::new(Mutex::new(Server::start(server_args).await));
+    let mut b = browser(lang).await;
+    let outcome = tokio::spawn(body(b.client.clone(), server.clone())).await;
+    let _ = b.client.close().await;
+    let _ = b.driver.kill().await;
+    server.lock().await.stop().await;
+    if let Err(e) = outcome {
+        if e.is_panic() {
+            std::panic::resume_unwind(e.into_panic());
+        }
+        panic!("test task failed: {e}");
+    }
+}
+
+/// An XPath string literal for any text (quotes included).
+pub fn lit(s: &str) -> String {
+    if !s.contains('\'') {
+        format!("'{s}'")
+    } else if !s.contains('"') {
+        format!("\"{s}\"")
+    } else {
+        let parts: Vec<String> = s.split('\'').map(|p| format!("'{p}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
+
+/// Waits for an element matching `xpath` that a user can see.
+pub async fn find(c: &Client, xpath: &str) -> Element {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if let Ok(all) = c.find_all(Locator::XPath(xpath)).await {
+            for el in all {
+                if el.is_displayed().await.unwrap_or(false) {
+                    return el;
+                }
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "nothing visible matches {xpath}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Whether a visible element matches `xpath` right now.
+pub async fn visible(c: &Client, xpath: &str) -> bool {
+    for el in c.find_all(Locator::XPath(xpath)).await.unwrap_or_default() {
+        if el.is_displayed().await.unwrap_or(false) {
+            return true;
+        }
+    }
+    false
+}
+
+pub async fn heading(c: &Client, text: &str) -> Element {
+    find(c, &format!("//h1[normalize-space(.)={}]", lit(text))).await
+}
+
+pub async fn see(c: &Client, text: &str) -> Element {
+    find(
+        c,
+        &format!(
+            "//*[contains(normalize-space(.), {})][not(*[contains(normalize-space(.), {0})])]",
+            lit(text)
+        ),
+    )
+    .await
+}
+
+/// The input a `<label>` with this text is for.
+pub async fn field(c: &Client, label: &str) -> Element {
+    let l = find(c, &format!("//label[normalize-space(.)={}]", lit(label))).await;
+    let id = l.attr("for").await.unwrap().expect("label has for=");
+    c.find(Locator::Id(&id)).await.unwrap()
+}
+
+pub async fn fill(c: &Client, label: &str, text: &str) {
+    let f = field(c, label).await;
+    f.clear().await.unwrap();
+    f.send_keys(text).await.unwrap();
+}
+
+pub async fn value(c: &Client, label: &str) -> String {
+    field(c, label)
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+pub async fn button(c: &Client, name: &str) -> Element {
+    find(c, &format!("//button[normalize-space(.)={}]", lit(name))).await
+}
+
+pub async fn link(c: &Client, name: &str) -> Element {
+    find(c, &format!("//a[normalize-space(.)={}]", lit(name))).await
+}
+
+pub async fn fill_create_form(c: &Client, domain: &str, email: &str) {
+    fill(c, "Company domain", domain).await;
+    fill(c, "First name", "Mei-Ling").await;
+    fill(c, "Last name", "陳").await;
+    fill(c, "Work email", email).await;
+    fill(c, "Password", PASSWORD).await;
+}
+
+pub async fn active_element_id(c: &Client) -> String {
+    c.execute("return document.activeElement && (document.activeElement.id || document.activeElement.className);", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
