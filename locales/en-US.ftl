@@ -225,11 +225,6 @@ verify-used = This link has already been used or was replaced by a newer one.
 verify-resend = Send me a new link
 verify-resent = We sent a new link to { $email }. It works for 72 hours.
 
-mailbox-title = Development mailbox
-mailbox-lead = The emails this server would have sent. Only development servers show this page.
-mailbox-off = The mailbox is only available when the server runs in development mode.
-mailbox-empty = No emails yet.
-mailbox-to = To { $email }
 
 err-link_unknown = This verification link isn't valid. Check that you opened the whole link from the email.
 err-link_expired = This link has expired. Ask for a new one.

@@ -225,11 +225,6 @@ verify-used = 這個連結已經使用過，或已由較新的連結取代。
 verify-resend = 寄給我新的連結
 verify-resent = 我們已將新連結寄到 { $email }，有效期限為 72 小時。
 
-mailbox-title = 開發用信箱
-mailbox-lead = 這台伺服器原本會寄出的電子郵件。只有開發用伺服器會顯示這個頁面。
-mailbox-off = 只有伺服器以開發模式執行時，才能使用這個信箱。
-mailbox-empty = 目前還沒有電子郵件。
-mailbox-to = 收件者：{ $email }
 
 err-link_unknown = 這個驗證連結無效。請確認您開啟的是郵件中的完整連結。
 err-link_expired = 這個連結已失效，請索取新的連結。

@@ -4,7 +4,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use pc_api::{
     CreateAccountRequest, EmailVerification, EnrollRequest, EnrollmentDraft, FieldErrors,
-    LegalBusinessProfile, MailboxMessage, PartnerAccount, Problem, Session, SignInRequest,
+    LegalBusinessProfile, PartnerAccount, Problem, Session, SignInRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -208,11 +208,6 @@ impl Api {
         let res = self.send(self.build("POST", &path).build()).await?;
         let v: serde_json::Value = self.json(res).await?;
         Ok(v["email"].as_str().unwrap_or_default().to_owned())
-    }
-
-    pub async fn mailbox(&self) -> Result<Vec<MailboxMessage>, ApiError> {
-        let res = self.send(self.build("GET", "/dev/mailbox").build()).await?;
-        self.json(res).await
     }
 
     pub async fn sign_out(&self) -> Result<(), ApiError> {

@@ -1,13 +1,15 @@
-//! The one translation layer: Fluent catalogs for en-US and zh-TW, the
-//! current locale as a signal, chosen from storage, the browser or config.
+//! The one translation layer: the Fluent catalogs in `locales/` for en-US
+//! and zh-TW, compiled into static tables by `build.rs` (which also checks
+//! that both have every key), the current locale as a signal, chosen from
+//! storage, the browser or config.
 
-use std::collections::HashMap;
-
-use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use leptos::prelude::*;
 
-pub const EN_US_FTL: &str = include_str!("../locales/en-US.ftl");
-pub const ZH_TW_FTL: &str = include_str!("../locales/zh-TW.ftl");
+/// The compiled catalogs: `EN_US`, `ZH_TW` and their `Part`s.
+pub mod catalog {
+    include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
+}
+use catalog::Part;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Locale {
@@ -53,10 +55,10 @@ impl Locale {
         }
     }
 
-    fn source(self) -> &'static str {
+    fn messages(self) -> &'static [(&'static str, &'static [Part])] {
         match self {
-            Locale::EnUs => EN_US_FTL,
-            Locale::ZhTw => ZH_TW_FTL,
+            Locale::EnUs => catalog::EN_US,
+            Locale::ZhTw => catalog::ZH_TW,
         }
     }
 }
@@ -70,87 +72,72 @@ pub fn choose(stored: Option<&str>, browser: &[String], default: Locale) -> Loca
         .unwrap_or(default)
 }
 
-pub struct Catalogs {
-    bundles: HashMap<Locale, FluentBundle<FluentResource>>,
+/// The message `key` in `locale`, if the catalog has it.
+fn lookup(locale: Locale, key: &str) -> Option<&'static [Part]> {
+    let messages = locale.messages();
+    messages
+        .binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .map(|i| messages[i].1)
 }
 
-impl Catalogs {
-    pub fn load() -> Self {
-        let mut bundles = HashMap::new();
-        for locale in Locale::ALL {
-            let lang = locale.tag().parse().expect("valid language tag");
-            let mut bundle = FluentBundle::new(vec![lang]);
-            // The app sets `lang` and direction itself; isolation marks would
-            // only end up in copied text.
-            bundle.set_use_isolating(false);
-            let res =
-                FluentResource::try_new(locale.source().to_owned()).unwrap_or_else(|(res, _)| res);
-            let _ = bundle.add_resource(res);
-            bundles.insert(locale, bundle);
-        }
-        Catalogs { bundles }
-    }
-
-    /// The message for `key`, or the key itself (logged) when a catalog lacks it.
-    pub fn format(&self, locale: Locale, key: &str, args: Option<&FluentArgs>) -> String {
-        let bundle = &self.bundles[&locale];
-        match bundle.get_message(key).and_then(|m| m.value()) {
-            Some(pattern) => {
-                let mut errors = vec![];
-                bundle
-                    .format_pattern(pattern, args, &mut errors)
-                    .into_owned()
-            }
-            None => {
-                leptos::logging::warn!("missing translation {key} in {}", locale.tag());
-                key.to_owned()
-            }
+/// Formats `key` with named `args`; the key itself (logged) when missing.
+pub fn format(locale: Locale, key: &str, args: &[(&str, &str)]) -> String {
+    let Some(parts) = lookup(locale, key) else {
+        leptos::logging::warn!("missing translation {key} in {}", locale.tag());
+        return key.to_owned();
+    };
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            Part::Text(t) => out.push_str(t),
+            Part::Var(name) => match args.iter().find(|(k, _)| k == name) {
+                Some((_, v)) => out.push_str(v),
+                None => {
+                    out.push('{');
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
         }
     }
-
-    pub fn has(&self, locale: Locale, key: &str) -> bool {
-        self.bundles[&locale].has_message(key)
-    }
+    out
 }
 
 /// The app's translator: copy it anywhere; reading it tracks the locale.
 #[derive(Clone, Copy)]
 pub struct I18n {
     pub locale: RwSignal<Locale>,
-    catalogs: StoredValue<Catalogs, LocalStorage>,
 }
 
 impl I18n {
     pub fn new(locale: Locale) -> Self {
         I18n {
             locale: RwSignal::new(locale),
-            catalogs: StoredValue::new_local(Catalogs::load()),
         }
     }
 
     pub fn t(&self, key: &str) -> String {
-        let locale = self.locale.get();
-        self.catalogs.with_value(|c| c.format(locale, key, None))
+        format(self.locale.get(), key, &[])
+    }
+
+    /// The message as a signal: every translated text in the views shares
+    /// this one type, which keeps the browser build small.
+    pub fn tr(&self, key: &'static str) -> Signal<String> {
+        let me = *self;
+        Signal::derive(move || me.t(key))
     }
 
     /// A message with named arguments, e.g. `("email", "a@b.co")`.
     pub fn t_with(&self, key: &str, args: &[(&str, &str)]) -> String {
-        let locale = self.locale.get();
-        let mut fa = FluentArgs::new();
-        for (k, v) in args {
-            fa.set(*k, FluentValue::from(v.to_string()));
-        }
-        self.catalogs
-            .with_value(|c| c.format(locale, key, Some(&fa)))
+        format(self.locale.get(), key, args)
     }
 
     /// The translated text for a validation or problem code, falling back to
     /// the server's own message for a code this build does not know yet.
     pub fn error_text(&self, code: &str, fallback: &str) -> String {
         let key = format!("err-{code}");
-        let locale = self.locale.get();
-        let known = self.catalogs.with_value(|c| c.has(locale, &key));
-        if known {
+        if lookup(self.locale.get(), &key).is_some() {
             self.t(&key)
         } else if !fallback.is_empty() {
             fallback.to_owned()
@@ -168,17 +155,13 @@ pub fn use_i18n() -> I18n {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use fluent_syntax::ast::Entry;
     use std::collections::BTreeSet;
 
-    fn ids(src: &str) -> BTreeSet<String> {
-        let res = fluent_syntax::parser::parse(src).expect("catalog parses without errors");
-        res.body
+    fn ids(locale: Locale) -> BTreeSet<String> {
+        locale
+            .messages()
             .iter()
-            .filter_map(|e| match e {
-                Entry::Message(m) => Some(m.id.name.to_owned()),
-                _ => None,
-            })
+            .map(|(k, _)| (*k).to_owned())
             .collect()
     }
 
@@ -215,8 +198,8 @@ mod tests {
 
     #[test]
     fn both_locales_have_exactly_the_same_keys() {
-        let en = ids(EN_US_FTL);
-        let zh = ids(ZH_TW_FTL);
+        let en = ids(Locale::EnUs);
+        let zh = ids(Locale::ZhTw);
         let only_en: Vec<_> = en.difference(&zh).collect();
         let only_zh: Vec<_> = zh.difference(&en).collect();
         assert!(only_en.is_empty(), "missing in zh-TW: {only_en:?}");
@@ -226,7 +209,7 @@ mod tests {
 
     #[test]
     fn every_key_the_source_uses_exists() {
-        let en = ids(EN_US_FTL);
+        let en = ids(Locale::EnUs);
         let missing: Vec<_> = keys_used_in_source()
             .into_iter()
             .filter(|k| !en.contains(k))
@@ -239,7 +222,7 @@ mod tests {
 
     #[test]
     fn every_validation_and_problem_code_is_translated() {
-        let en = ids(EN_US_FTL);
+        let en = ids(Locale::EnUs);
         for code in pc_api::validation::CODES {
             assert!(en.contains(&format!("err-{code}")), "no err-{code}");
         }
@@ -247,14 +230,37 @@ mod tests {
 
     #[test]
     fn translations_differ_where_they_should() {
-        let c = Catalogs::load();
-        let en = c.format(Locale::EnUs, "account-title", None);
-        let zh = c.format(Locale::ZhTw, "account-title", None);
+        let en = format(Locale::EnUs, "account-title", &[]);
+        let zh = format(Locale::ZhTw, "account-title", &[]);
         assert_ne!(en, zh);
         assert!(
             zh.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)),
             "{zh}"
         );
+    }
+
+    #[test]
+    fn arguments_are_filled_in_and_tables_are_sorted() {
+        assert_eq!(
+            format(
+                Locale::EnUs,
+                "stepper-compact",
+                &[("current", "3"), ("total", "6")]
+            ),
+            "Step 3 of 6"
+        );
+        assert_eq!(
+            format(
+                Locale::ZhTw,
+                "stepper-compact",
+                &[("current", "3"), ("total", "6")]
+            ),
+            "第 3 步，共 6 步"
+        );
+        assert_eq!(format(Locale::EnUs, "no-such-key", &[]), "no-such-key");
+        for l in Locale::ALL {
+            assert!(l.messages().windows(2).all(|w| w[0].0 < w[1].0));
+        }
     }
 
     #[test]

@@ -8,7 +8,6 @@ pub mod enroll;
 pub mod form;
 pub mod i18n;
 pub mod intl;
-pub mod mailbox;
 pub mod page;
 pub mod session;
 pub mod verify;
@@ -28,7 +27,6 @@ use crate::enroll::draft::Enrollment;
 use crate::enroll::review::ReviewStep;
 use crate::enroll::welcome::Welcome;
 use crate::i18n::{I18n, Locale};
-use crate::mailbox::DevMailbox;
 use crate::page::NotFound;
 use crate::session::Auth;
 use crate::verify::VerifyEmail;
@@ -119,7 +117,7 @@ pub fn App(config: Config) -> impl IntoView {
                     components::focus_id("main");
                 }
             >
-                {move || i18n.t("skip-to-main")}
+                {i18n.tr("skip-to-main")}
             </a>
             <SiteHeader />
             <RetryBanner
@@ -137,7 +135,6 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/enroll/review") view=ReviewStep />
                     <Route path=path!("/enroll/done") view=DoneStep />
                     <Route path=path!("/verify-email/:token") view=VerifyEmail />
-                    <Route path=path!("/dev/mailbox") view=DevMailbox />
                 </Routes>
             </main>
             <SiteFooter />

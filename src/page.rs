@@ -21,10 +21,10 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <PageTitle key="not-found-title" />
         <section class="card">
-            <h1 class="page-heading" tabindex="-1">{move || i18n.t("not-found-title")}</h1>
-            <p>{move || i18n.t("not-found-body")}</p>
+            <h1 class="page-heading" tabindex="-1">{i18n.tr("not-found-title")}</h1>
+            <p>{i18n.tr("not-found-body")}</p>
             <p>
-                <A href="/enroll">{move || i18n.t("not-found-link")}</A>
+                <A href="/enroll">{i18n.tr("not-found-link")}</A>
             </p>
         </section>
     }

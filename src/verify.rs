@@ -99,7 +99,7 @@ pub fn VerifyEmail() -> impl IntoView {
     view! {
         <PageTitle key="verify-title" />
         <section class="card">
-            <h1 class="page-heading" tabindex="-1">{move || i18n.t("verify-title")}</h1>
+            <h1 class="page-heading" tabindex="-1">{i18n.tr("verify-title")}</h1>
             <RetryBanner visible=transient busy=busy on_retry=Callback::new(move |_| { load.dispatch(token()); }) />
             {move || problem_text().map(|t| view! { <p class="notice notice--warning" role="alert">{t}</p> })}
             {move || {

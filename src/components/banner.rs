@@ -16,8 +16,8 @@ pub fn RetryBanner(
         <Show when=move || visible.get()>
             <div class="banner banner--error" role="alert">
                 <div class="banner__text">
-                    <strong>{move || i18n.t("network-title")}</strong>
-                    <p>{move || i18n.t("network-body")}</p>
+                    <strong>{i18n.tr("network-title")}</strong>
+                    <p>{i18n.tr("network-body")}</p>
                 </div>
                 <button
                     type="button"
@@ -25,7 +25,7 @@ pub fn RetryBanner(
                     disabled=move || busy.get()
                     on:click=move |_| on_retry.run(())
                 >
-                    {move || i18n.t(if busy.get() { "network-retrying" } else { "network-retry" })}
+                    {Signal::derive(move || i18n.t(if busy.get() { "network-retrying" } else { "network-retry" }))}
                 </button>
             </div>
         </Show>

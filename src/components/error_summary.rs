@@ -22,7 +22,7 @@ pub fn ErrorSummary(#[prop(into)] shown: Signal<Shown>, node_ref: NodeRef<Div>) 
             hidden=move || !visible()
         >
             <h2 class="error-summary__title" id="error-summary-title">
-                {move || i18n.t("error-summary-title")}
+                {i18n.tr("error-summary-title")}
             </h2>
             <ul class="error-summary__list">
                 {move || {

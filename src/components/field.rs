@@ -124,7 +124,7 @@ pub fn TextField(
                                 aria-pressed=move || if shown.get() { "true" } else { "false" }
                                 on:click=move |_| shown.update(|s| *s = !*s)
                             >
-                                {move || i18n.t(if shown.get() { "password-hide" } else { "password-show" })}
+                                {Signal::derive(move || i18n.t(if shown.get() { "password-hide" } else { "password-show" }))}
                             </button>
                         }
                     })}

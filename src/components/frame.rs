@@ -38,11 +38,11 @@ pub fn SiteHeader() -> impl IntoView {
         <header class="site-header">
             <a href="/enroll" class="site-header__brand">
                 <span class="site-header__logo" aria-hidden="true"></span>
-                <span>{move || i18n.t("product-name")}</span>
+                <span>{i18n.tr("product-name")}</span>
             </a>
             <div class="site-header__tools">
                 <label class="site-header__lang">
-                    <span class="visually-hidden">{move || i18n.t("language-label")}</span>
+                    <span class="visually-hidden">{i18n.tr("language-label")}</span>
                     <select
                         class="select"
                         on:change=move |ev| {
@@ -85,7 +85,7 @@ pub fn SiteHeader() -> impl IntoView {
                                         disabled=move || signing_out.get()
                                         on:click=sign_out.clone()
                                     >
-                                        {move || i18n.t("sign-out")}
+                                        {i18n.tr("sign-out")}
                                     </button>
                                 </div>
                             }
@@ -95,7 +95,7 @@ pub fn SiteHeader() -> impl IntoView {
         </header>
         <Show when=move || sign_out_failed.get()>
             <div class="banner banner--error" role="alert">
-                <p class="banner__text">{move || i18n.t("sign-out-failed")}</p>
+                <p class="banner__text">{i18n.tr("sign-out-failed")}</p>
             </div>
         </Show>
     }
@@ -106,7 +106,7 @@ pub fn SiteFooter() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <footer class="site-footer">
-            <p>{move || i18n.t("footer-note")}</p>
+            <p>{i18n.tr("footer-note")}</p>
         </footer>
     }
 }

@@ -69,7 +69,7 @@ pub fn SelectField(
                 }
             >
                 <option value="" selected=move || value.with(String::is_empty)>
-                    {move || i18n.t("select-choose")}
+                    {i18n.tr("select-choose")}
                 </option>
                 {move || {
                     options

@@ -12,7 +12,7 @@ pub fn Stepper(current: Option<Step>) -> impl IntoView {
     let total = Step::ALL.len();
     let current_index = current.map(Step::index);
     view! {
-        <nav class="stepper" aria-label=move || i18n.t("stepper-label")>
+        <nav class="stepper" aria-label=i18n.tr("stepper-label")>
             {current_index
                 .map(|i| {
                     view! {
@@ -47,7 +47,7 @@ pub fn Stepper(current: Option<Step>) -> impl IntoView {
                                     .then(|| {
                                         view! {
                                             <span class="visually-hidden">
-                                                {move || i18n.t("stepper-done")}
+                                                {i18n.tr("stepper-done")}
                                             </span>
                                         }
                                     })}

@@ -27,11 +27,11 @@ pub fn AccountStep() -> impl IntoView {
         <PageTitle key="account-title" />
         <Stepper current=Some(Step::Account) />
         <section class="card">
-            <h1 class="page-heading" tabindex="-1">{move || i18n.t("account-title")}</h1>
+            <h1 class="page-heading" tabindex="-1">{i18n.tr("account-title")}</h1>
             {move || {
                 if !auth.checked.get() {
                     return view! {
-                        <p class="muted" role="status">{move || i18n.t("account-checking")}</p>
+                        <p class="muted" role="status">{i18n.tr("account-checking")}</p>
                     }
                         .into_any();
                 }
@@ -39,21 +39,21 @@ pub fn AccountStep() -> impl IntoView {
                     Some(_) => view! { <SignedIn /> }.into_any(),
                     None => {
                         view! {
-                            <p class="lead">{move || i18n.t("account-lead")}</p>
-                            <nav class="segmented" aria-label=move || i18n.t("account-choice-label")>
+                            <p class="lead">{i18n.tr("account-lead")}</p>
+                            <nav class="segmented" aria-label=i18n.tr("account-choice-label")>
                                 <a
                                     href="/enroll/account"
                                     class="segmented__item"
                                     aria-current=move || (!creating.get()).then_some("page")
                                 >
-                                    {move || i18n.t("account-choice-sign-in")}
+                                    {i18n.tr("account-choice-sign-in")}
                                 </a>
                                 <a
                                     href="/enroll/account?mode=create"
                                     class="segmented__item"
                                     aria-current=move || creating.get().then_some("page")
                                 >
-                                    {move || i18n.t("account-choice-create")}
+                                    {i18n.tr("account-choice-create")}
                                 </a>
                             </nav>
                             {move || {
@@ -92,15 +92,15 @@ fn SignedIn() -> impl IntoView {
                     </p>
                     <dl class="summary-list">
                         <div>
-                            <dt>{move || i18n.t("account-email")}</dt>
+                            <dt>{i18n.tr("account-email")}</dt>
                             <dd>{email.clone()}</dd>
                         </div>
                         <div>
-                            <dt>{move || i18n.t("account-domain")}</dt>
+                            <dt>{i18n.tr("account-domain")}</dt>
                             <dd>{domain.clone()}</dd>
                         </div>
                         <div>
-                            <dt>{move || i18n.t("account-role")}</dt>
+                            <dt>{i18n.tr("account-role")}</dt>
                             <dd>
                                 {move || {
                                     i18n.t(if is_admin { "role-global_admin" } else { "account-role-other" })
@@ -109,10 +109,10 @@ fn SignedIn() -> impl IntoView {
                         </div>
                     </dl>
                 </div>
-                <p>{move || i18n.t("account-signed-in-next")}</p>
+                <p>{i18n.tr("account-signed-in-next")}</p>
                 <div class="actions">
                     <a href=next_path class="button button--primary">
-                        {move || i18n.t("account-continue")}
+                        {i18n.tr("account-continue")}
                     </a>
                 </div>
             }
@@ -177,7 +177,7 @@ fn CreateForm() -> impl IntoView {
         <form class="form" novalidate on:submit=on_submit>
             <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
             <RetryBanner visible=ctl.transient() busy=busy on_retry=Callback::new(move |_| submit()) />
-            <h2>{move || i18n.t("create-title")}</h2>
+            <h2>{i18n.tr("create-title")}</h2>
             <TextField
                 name="company_domain"
                 label="create-domain"
@@ -229,7 +229,7 @@ fn CreateForm() -> impl IntoView {
             />
             <div class="actions">
                 <button type="submit" class="button button--primary" aria-disabled=move || busy.get().then_some("true")>
-                    {move || i18n.t(if busy.get() { "create-submitting" } else { "create-submit" })}
+                    {Signal::derive(move || i18n.t(if busy.get() { "create-submitting" } else { "create-submit" }))}
                 </button>
             </div>
         </form>
@@ -292,7 +292,7 @@ fn SignInForm() -> impl IntoView {
                     }}
                 </p>
             </Show>
-            <h2>{move || i18n.t("sign-in-title")}</h2>
+            <h2>{i18n.tr("sign-in-title")}</h2>
             <TextField
                 name="email"
                 label="sign-in-email"
@@ -314,7 +314,7 @@ fn SignInForm() -> impl IntoView {
             />
             <div class="actions">
                 <button type="submit" class="button button--primary" aria-disabled=move || busy.get().then_some("true")>
-                    {move || i18n.t(if busy.get() { "sign-in-submitting" } else { "sign-in-submit" })}
+                    {Signal::derive(move || i18n.t(if busy.get() { "sign-in-submitting" } else { "sign-in-submit" }))}
                 </button>
             </div>
         </form>

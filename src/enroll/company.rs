@@ -41,16 +41,16 @@ pub fn postal_example(template: &str) -> String {
 /// Countries sorted by their name in the current language.
 fn country_options(i18n: I18n, filter: &str) -> Vec<(String, String)> {
     let tag = i18n.locale.get().tag();
-    let needle = filter.trim().to_lowercase();
+    let needle = filter.trim().to_ascii_lowercase();
     let mut out: Vec<(String, String)> = countries::COUNTRIES
         .iter()
         .map(|(code, en)| ((*code).to_owned(), region_name(tag, code, en)))
         .filter(|(code, name)| {
             needle.is_empty()
-                || name.to_lowercase().contains(&needle)
-                || code.to_lowercase() == needle
+                || name.to_ascii_lowercase().contains(&needle)
+                || code.to_ascii_lowercase() == needle
                 || countries::country_name(code)
-                    .is_some_and(|en| en.to_lowercase().contains(&needle))
+                    .is_some_and(|en| en.to_ascii_lowercase().contains(&needle))
         })
         .collect();
     out.sort_by(|a, b| a.1.cmp(&b.1));
@@ -277,13 +277,13 @@ fn CompanyForm() -> impl IntoView {
 
     view! {
         <section class="card">
-            <h1 class="page-heading" tabindex="-1">{move || i18n.t("company-title")}</h1>
-            <p class="lead">{move || i18n.t("company-lead")}</p>
+            <h1 class="page-heading" tabindex="-1">{i18n.tr("company-title")}</h1>
+            <p class="lead">{i18n.tr("company-lead")}</p>
             <form class="form" novalidate on:submit=on_submit>
                 <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
                 <RetryBanner visible=ctl.transient() busy=looking on_retry=Callback::new(move |_| do_lookup()) />
                 <div class="field">
-                    <label class="field__label" for="country-filter">{move || i18n.t("company-country-search")}</label>
+                    <label class="field__label" for="country-filter">{i18n.tr("company-country-search")}</label>
                     <input
                         class="input"
                         id="country-filter"
@@ -303,7 +303,7 @@ fn CompanyForm() -> impl IntoView {
                     on_edit=on_country
                 />
                 <fieldset class="fieldset">
-                    <legend class="field__label">{move || i18n.t("company-mode-legend")}</legend>
+                    <legend class="field__label">{i18n.tr("company-mode-legend")}</legend>
                     <label class="radio">
                         <input
                             type="radio"
@@ -312,7 +312,7 @@ fn CompanyForm() -> impl IntoView {
                             prop:checked=move || mode.get() == Mode::Duns
                             on:change=move |_| mode.set(Mode::Duns)
                         />
-                        {move || i18n.t("company-mode-duns")}
+                        {i18n.tr("company-mode-duns")}
                     </label>
                     <label class="radio">
                         <input
@@ -325,7 +325,7 @@ fn CompanyForm() -> impl IntoView {
                                 lookup_problem.set(None);
                             }
                         />
-                        {move || i18n.t("company-mode-manual")}
+                        {i18n.tr("company-mode-manual")}
                     </label>
                 </fieldset>
                 <Show when=move || mode.get() == Mode::Duns>
@@ -349,7 +349,7 @@ fn CompanyForm() -> impl IntoView {
                                 }
                             }
                         >
-                            {move || i18n.t(if looking.get() { "company-duns-looking" } else { "company-duns-lookup" })}
+                            {Signal::derive(move || i18n.t(if looking.get() { "company-duns-looking" } else { "company-duns-lookup" }))}
                         </button>
                     </div>
                     <div role="status" aria-live="polite">
@@ -459,7 +459,7 @@ fn CompanyForm() -> impl IntoView {
                 </Show>
                 <div class="actions">
                     <button type="submit" class="button button--primary">
-                        {move || i18n.t(if back_to_review() { "save-and-review" } else { "continue" })}
+                        {Signal::derive(move || i18n.t(if back_to_review() { "save-and-review" } else { "continue" }))}
                     </button>
                 </div>
             </form>

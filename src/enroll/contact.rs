@@ -96,8 +96,8 @@ fn ContactForm() -> impl IntoView {
 
     view! {
         <section class="card">
-            <h1 class="page-heading" tabindex="-1">{move || i18n.t("contact-title")}</h1>
-            <p class="lead">{move || i18n.t("contact-lead")}</p>
+            <h1 class="page-heading" tabindex="-1">{i18n.tr("contact-title")}</h1>
+            <p class="lead">{i18n.tr("contact-lead")}</p>
             <form class="form" novalidate on:submit=on_submit>
                 <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
                 <div class="field-row">
@@ -154,7 +154,7 @@ fn ContactForm() -> impl IntoView {
                 />
                 <div class="actions">
                     <button type="submit" class="button button--primary">
-                        {move || i18n.t(if back_to_review() { "save-and-review" } else { "continue" })}
+                        {Signal::derive(move || i18n.t(if back_to_review() { "save-and-review" } else { "continue" }))}
                     </button>
                 </div>
             </form>

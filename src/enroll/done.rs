@@ -56,11 +56,11 @@ fn Done() -> impl IntoView {
         let email = account.contact.email.clone();
         Some(view! {
             <section class="card">
-                <h1 class="page-heading" tabindex="-1">{move || i18n.t("done-title")}</h1>
+                <h1 class="page-heading" tabindex="-1">{i18n.tr("done-title")}</h1>
                 <div class="notice notice--success" role="status">
-                    <p class="notice__title">{move || i18n.t("done-lead")}</p>
+                    <p class="notice__title">{i18n.tr("done-lead")}</p>
                     <p>
-                        {move || i18n.t("done-mpn-label")} " " <strong class="mpn-id">{mpn.clone()}</strong>
+                        {i18n.tr("done-mpn-label")} " " <strong class="mpn-id">{mpn.clone()}</strong>
                     </p>
                 </div>
                 <p>{move || i18n.t_with("done-emailed", &[("email", &email)])}</p>
@@ -73,7 +73,7 @@ fn Done() -> impl IntoView {
                             resend.dispatch(());
                         }
                     >
-                        {move || i18n.t("done-resend")}
+                        {i18n.tr("done-resend")}
                     </button>
                 </p>
                 <div role="status" aria-live="polite">
@@ -89,32 +89,32 @@ fn Done() -> impl IntoView {
                             })
                     }}
                 </div>
-                <h2>{move || i18n.t("done-verification-title")}</h2>
+                <h2>{i18n.tr("done-verification-title")}</h2>
                 <ol class="checklist">
-                    <li>{move || i18n.t("done-verify-email")}</li>
-                    <li>{move || i18n.t("done-verify-employment")}</li>
-                    <li>{move || i18n.t("done-verify-business")}</li>
+                    <li>{i18n.tr("done-verify-email")}</li>
+                    <li>{i18n.tr("done-verify-employment")}</li>
+                    <li>{i18n.tr("done-verify-business")}</li>
                 </ol>
-                <p>{move || i18n.t("done-verification-time")}</p>
-                <h2>{move || i18n.t("done-agent-title")}</h2>
+                <p>{i18n.tr("done-verification-time")}</p>
+                <h2>{i18n.tr("done-agent-title")}</h2>
                 {if is_agent {
-                    view! { <p>{move || i18n.t("done-agent-yes")}</p> }.into_any()
+                    view! { <p>{i18n.tr("done-agent-yes")}</p> }.into_any()
                 } else {
                     view! {
                         <p class="notice notice--warning">
-                            {move || i18n.t("done-agent-no")} " "
-                            <a href="/dashboard/settings/users">{move || i18n.t("done-agent-fix")}</a>
+                            {i18n.tr("done-agent-no")} " "
+                            <a href="/dashboard/settings/users">{i18n.tr("done-agent-fix")}</a>
                         </p>
                     }
                         .into_any()
                 }}
-                <h2>{move || i18n.t("done-next-title")}</h2>
+                <h2>{i18n.tr("done-next-title")}</h2>
                 <ul class="checklist">
-                    <li><a href="/dashboard">{move || i18n.t("done-next-dashboard")}</a></li>
+                    <li><a href="/dashboard">{i18n.tr("done-next-dashboard")}</a></li>
                     <li>
-                        <a href="/dashboard/settings/partner-profile">{move || i18n.t("done-next-profile")}</a>
+                        <a href="/dashboard/settings/partner-profile">{i18n.tr("done-next-profile")}</a>
                     </li>
-                    <li><a href="/dashboard/settings/users">{move || i18n.t("done-next-users")}</a></li>
+                    <li><a href="/dashboard/settings/users">{i18n.tr("done-next-users")}</a></li>
                 </ul>
             </section>
         })

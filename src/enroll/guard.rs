@@ -42,7 +42,7 @@ pub fn StepGuard(step: Step, children: ChildrenFn) -> impl IntoView {
     view! {
         <Show
             when=move || ready() && target.get().is_none()
-            fallback=move || view! { <p class="muted" role="status">{move || i18n.t("loading")}</p> }
+            fallback=move || view! { <p class="muted" role="status">{i18n.tr("loading")}</p> }
         >
             {children()}
         </Show>

@@ -118,8 +118,8 @@ fn Review() -> impl IntoView {
 
     view! {
         <section class="card">
-            <h1 class="page-heading" tabindex="-1">{move || i18n.t("review-title")}</h1>
-            <p class="lead">{move || i18n.t("review-lead")}</p>
+            <h1 class="page-heading" tabindex="-1">{i18n.tr("review-title")}</h1>
+            <p class="lead">{i18n.tr("review-lead")}</p>
             <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
             <RetryBanner visible=ctl.transient() busy=busy on_retry=Callback::new(move |_| submit()) />
             {move || {
@@ -182,7 +182,7 @@ fn Review() -> impl IntoView {
                     </section>
                 }
             }}
-            <p>{move || i18n.t("review-declaration")}</p>
+            <p>{i18n.tr("review-declaration")}</p>
             <div class="actions">
                 <button
                     type="button"
@@ -190,7 +190,7 @@ fn Review() -> impl IntoView {
                     aria-disabled=move || busy.get().then_some("true")
                     on:click=move |_| submit()
                 >
-                    {move || i18n.t(if busy.get() { "review-enrolling" } else { "review-enroll" })}
+                    {Signal::derive(move || i18n.t(if busy.get() { "review-enrolling" } else { "review-enroll" }))}
                 </button>
             </div>
         </section>

@@ -14,20 +14,20 @@ pub fn Welcome() -> impl IntoView {
         <PageTitle key="welcome-title" />
         <Stepper current=None />
         <section class="card">
-            <h1 class="page-heading" tabindex="-1">{move || i18n.t("welcome-title")}</h1>
-            <p class="lead">{move || i18n.t("welcome-lead")}</p>
-            <h2>{move || i18n.t("welcome-need-title")}</h2>
+            <h1 class="page-heading" tabindex="-1">{i18n.tr("welcome-title")}</h1>
+            <p class="lead">{i18n.tr("welcome-lead")}</p>
+            <h2>{i18n.tr("welcome-need-title")}</h2>
             <ul class="checklist">
-                <li>{move || i18n.t("welcome-need-admin")}</li>
-                <li>{move || i18n.t("welcome-need-business")}</li>
-                <li>{move || i18n.t("welcome-need-authority")}</li>
-                <li>{move || i18n.t("welcome-need-contact")}</li>
+                <li>{i18n.tr("welcome-need-admin")}</li>
+                <li>{i18n.tr("welcome-need-business")}</li>
+                <li>{i18n.tr("welcome-need-authority")}</li>
+                <li>{i18n.tr("welcome-need-contact")}</li>
             </ul>
-            <h2>{move || i18n.t("welcome-next-title")}</h2>
-            <p>{move || i18n.t("welcome-next-body")}</p>
+            <h2>{i18n.tr("welcome-next-title")}</h2>
+            <p>{i18n.tr("welcome-next-body")}</p>
             <div class="actions">
                 <A href="/enroll/account" attr:class="button button--primary">
-                    {move || i18n.t("next")}
+                    {i18n.tr("next")}
                 </A>
             </div>
         </section>

@@ -534,7 +534,7 @@ pub fn normalize_postal(value: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-        .to_uppercase()
+        .to_ascii_uppercase()
 }
 
 /// Whether a (normalised) postal code fits the country's formats.

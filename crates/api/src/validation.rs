@@ -104,12 +104,14 @@ pub fn collect(result: Result<(), ValidationErrors>) -> FieldErrors {
     out
 }
 
+/// ASCII case folding only: the same result in the browser and on the
+/// server, without shipping Unicode case tables to the browser.
 pub fn normalize_email(s: &str) -> String {
-    s.trim().to_lowercase()
+    s.trim().to_ascii_lowercase()
 }
 
 pub fn normalize_domain(s: &str) -> String {
-    s.trim().trim_end_matches('.').to_lowercase()
+    s.trim().trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// Whether `domain` is a syntactically valid host name of at least two labels.
@@ -273,7 +275,7 @@ pub fn required_secret(value: &str) -> Result<(), ValidationError> {
 /// Common passwords: those on the list, a listed word padded with digits or
 /// symbols ("Password123!"), one repeated character, or a keyboard/number run.
 pub fn is_common_password(value: &str) -> bool {
-    let lower = value.to_lowercase();
+    let lower = value.to_ascii_lowercase();
     if lists::COMMON_PASSWORDS.contains(&lower.as_str()) {
         return true;
     }
@@ -296,7 +298,7 @@ pub fn is_common_password(value: &str) -> bool {
 pub fn password_identity(password: &str, email: &str) -> Option<&'static str> {
     let email = normalize_email(email);
     let local = email.split('@').next().unwrap_or("");
-    (local.chars().count() >= 4 && password.to_lowercase().contains(local))
+    (local.chars().count() >= 4 && password.to_ascii_lowercase().contains(local))
         .then_some("password_contains_email")
 }
 

@@ -806,3 +806,33 @@ pub async fn contact_of(
         )
     }))
 }
+
+pub async fn unsent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, to_address, locale, subject, body_text, created_at FROM outbox \
+         WHERE sent_at IS NULL ORDER BY created_at, rowid LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| StoredMail {
+            id: r.get("id"),
+            to: r.get("to_address"),
+            locale: r.get("locale"),
+            subject: r.get("subject"),
+            body: r.get("body_text"),
+            created_at: r.get("created_at"),
+        })
+        .collect())
+}
+
+pub async fn mark_mail_sent(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE outbox SET sent_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

@@ -44,6 +44,11 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let (api, _) = http::split();
     let dist = state.config.dist.clone();
+    let api = if state.config.dev {
+        api.route("/dev/mailbox", axum::routing::get(http::dev::mailbox_page))
+    } else {
+        api
+    };
     api.with_state(state)
         .layer(axum::extract::DefaultBodyLimit::max(
             extract::MAX_JSON_BYTES,

@@ -6,6 +6,7 @@ mod common;
 use axum::http::StatusCode;
 use common::*;
 use serde_json::json;
+use tower::ServiceExt;
 
 fn enroll_body() -> serde_json::Value {
     json!({
@@ -543,4 +544,22 @@ async fn the_dev_mailbox_answers_only_in_dev_mode() {
     let a = t.call("GET", "/api/v1/dev/mailbox", None, None).await;
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.body[0]["to"], "wei@contoso.com");
+    let page = t
+        .router
+        .clone()
+        .oneshot(
+            axum::http::Request::get("/dev/mailbox")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = http_body_util::BodyExt::collect(page.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    let html = String::from_utf8_lossy(&html);
+    assert!(html.contains("<a href=\"http://"), "{html}");
+    assert!(html.contains("/verify-email/"));
 }
