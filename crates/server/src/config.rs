@@ -79,6 +79,19 @@ pub struct Config {
     #[arg(long, env = "LINK_LIFETIME_MINUTES", default_value_t = 72 * 60)]
     pub link_lifetime_minutes: i64,
 
+    /// SMTP server for outgoing email, e.g. smtp://user:pass@mail.contoso.com:587?tls=required
+    /// or smtps://…:465. Without it, emails stay in the outbox (logged; readable in --dev mode).
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// Sender of outgoing email.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Partner Center <no-reply@partner-center.invalid>"
+    )]
+    pub mail_from: String,
+
     /// Development mode: emails can be read at /dev/mailbox. Never in production.
     #[arg(long, env = "DEV_MODE")]
     pub dev: bool,
@@ -117,6 +130,15 @@ impl Config {
         }
         if self.session_idle_minutes == 0 || self.session_max_hours == 0 {
             return Err("session lifetimes must be at least 1".into());
+        }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(format!(
+                "--mail-from {:?} is not an email address such as \"Name <name@host>\"",
+                self.mail_from
+            ));
+        }
+        if let Some(url) = &self.smtp_url {
+            crate::smtp::mailer(url)?;
         }
         if self.link_lifetime_minutes < 0 {
             return Err("--link-lifetime-minutes cannot be negative".into());

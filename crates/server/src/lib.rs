@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod mail;
+pub mod smtp;
 pub mod static_files;
 
 use std::sync::Arc;

@@ -45,6 +45,22 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     let state = AppState::new(pool.clone(), config);
     spawn_session_sweeper(state.clone());
+    match &state.config.smtp_url {
+        Some(url) => {
+            let mailer = pc_server::smtp::mailer(url).map_err(|e| anyhow::anyhow!(e))?;
+            let from = state
+                .config
+                .mail_from
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--mail-from: {e}"))?;
+            pc_server::smtp::spawn_delivery(state.clone(), mailer, from);
+            tracing::info!("emails are delivered over SMTP");
+        }
+        None => tracing::info!(
+            dev_mailbox = state.config.dev,
+            "no SMTP configured: emails stay in the outbox (logged; at /dev/mailbox in development mode)"
+        ),
+    }
     tracing::info!(
         url = %format!("http://{local}/"),
         app = state.config.dist.is_some(),
