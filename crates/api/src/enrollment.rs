@@ -290,6 +290,9 @@ pub struct PartnerAccount {
     pub checks: Vec<VerificationCheck>,
     pub program_status: ProgramStatus,
     pub created_at: i64,
+    /// Agreements accepted for this account, oldest first.
+    #[serde(default)]
+    pub agreements: Vec<AgreementAcceptance>,
 }
 
 #[cfg(test)]
@@ -412,6 +415,32 @@ mod tests {
     }
 
     #[test]
+    fn accepting_needs_authority_and_a_valid_signer() {
+        let mut r = AcceptAgreementRequest {
+            version: "1".into(),
+            signer_first_name: "Mei-Ling".into(),
+            signer_last_name: "陳".into(),
+            signer_email: "mei@contoso.com".into(),
+            signer_phone: String::new(),
+            authority_confirmed: false,
+        };
+        assert_eq!(
+            codes(&r.check("CN")),
+            [("authority_confirmed".into(), "authority_required".into())]
+        );
+        r.authority_confirmed = true;
+        assert!(
+            r.check("CN").is_empty(),
+            "phone stays optional for the signer"
+        );
+        r.signer_email = "mei@qq.com".into();
+        assert_eq!(
+            codes(&r.check("US")),
+            [("signer_email".into(), "email_consumer".into())]
+        );
+    }
+
+    #[test]
     fn enroll_request_prefixes_errors_by_part() {
         let r = EnrollRequest {
             profile: LegalBusinessProfile::default(),
@@ -447,4 +476,76 @@ pub struct EmailVerification {
     pub mpn_id: String,
     /// "I did not request this" can still be taken back.
     pub can_undo: bool,
+}
+
+/// An agreement's text in one version, as served to be read and accepted.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Agreement {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// *Accept*: who signs, confirming their authority, for which version.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AcceptAgreementRequest {
+    pub version: String,
+    pub signer_first_name: String,
+    pub signer_last_name: String,
+    pub signer_email: String,
+    #[serde(default)]
+    pub signer_phone: String,
+    /// The signer confirms they may sign legal agreements for the company.
+    pub authority_confirmed: bool,
+}
+
+pub const ACCEPT_FIELDS: &[&str] = &[
+    "authority_confirmed",
+    "signer_first_name",
+    "signer_last_name",
+    "signer_email",
+    "signer_phone",
+];
+
+impl AcceptAgreementRequest {
+    pub fn check(&self, country: &str) -> FieldErrors {
+        let contact = PrimaryContact {
+            first_name: self.signer_first_name.clone(),
+            last_name: self.signer_last_name.clone(),
+            email: self.signer_email.clone(),
+            phone: self.signer_phone.clone(),
+        };
+        let mut e = FieldErrors::new();
+        if !self.authority_confirmed {
+            push(&mut e, "authority_confirmed", "authority_required");
+        }
+        for (f, v) in contact.check(country) {
+            // The signer's phone stays optional whatever the country says.
+            if f == "phone" && self.signer_phone.trim().is_empty() {
+                continue;
+            }
+            e.insert(format!("signer_{f}"), v);
+        }
+        e
+    }
+}
+
+/// The record of an acceptance: what, by whom, when (server clock, UTC).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgreementAcceptance {
+    pub agreement_id: String,
+    pub version: String,
+    pub title: String,
+    pub signer_first_name: String,
+    pub signer_last_name: String,
+    pub signer_email: String,
+    pub signer_phone: String,
+    pub user_id: String,
+    /// Seconds since the Unix epoch, UTC.
+    pub accepted_at: i64,
 }

@@ -69,6 +69,7 @@ pub fn default_message(code: &str) -> &'static str {
         "postal_invalid" => "Enter a postal code in the format used in this country.",
         "phone_invalid" => "Enter a phone number with its area code, for example +1 425 555 0100.",
         "duns_invalid" => "A DUNS number has exactly 9 digits.",
+        "authority_required" => "Confirm that you have the authority to sign for your company.",
         "unknown_field" => "This field is not part of the request.",
         "missing_field" => "This field is missing from the request.",
         _ => "This value is not valid.",

@@ -79,6 +79,12 @@ pub struct Config {
     #[arg(long, env = "LINK_LIFETIME_MINUTES", default_value_t = 72 * 60)]
     pub link_lifetime_minutes: i64,
 
+    /// Agreement text files (repeat the flag, or separate with commas in
+    /// AGREEMENT_FILES); the last version of each id is current. Without it,
+    /// the sample agreement in the repository is served.
+    #[arg(long = "agreement", env = "AGREEMENT_FILES", value_delimiter = ',')]
+    pub agreements: Vec<PathBuf>,
+
     /// SMTP server for outgoing email, e.g. smtp://user:pass@mail.contoso.com:587?tls=required
     /// or smtps://…:465. Without it, emails stay in the outbox (logged; readable in --dev mode).
     #[arg(long, env = "SMTP_URL")]
@@ -140,6 +146,7 @@ impl Config {
         if let Some(url) = &self.smtp_url {
             crate::smtp::mailer(url)?;
         }
+        crate::agreements::Agreements::load(&self.agreements)?;
         if self.link_lifetime_minutes < 0 {
             return Err("--link-lifetime-minutes cannot be negative".into());
         }

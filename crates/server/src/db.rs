@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use pc_api::{
-    CheckKind, CheckStatus, LegalBusinessProfile, PartnerAccount, PrimaryContact, ProgramStatus,
-    Role, Session, TenantSummary, UserSummary, VerificationCheck, VettingStatus,
+    AgreementAcceptance, CheckKind, CheckStatus, LegalBusinessProfile, PartnerAccount,
+    PrimaryContact, ProgramStatus, Role, Session, TenantSummary, UserSummary, VerificationCheck,
+    VettingStatus,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, SqlitePool};
@@ -614,6 +615,7 @@ pub async fn partner_account(
             ProgramStatus::PendingVerification
         },
         created_at: r.get("created_at"),
+        agreements: acceptances(db, tenant_id).await?,
     }))
 }
 
@@ -835,4 +837,71 @@ pub async fn mark_mail_sent(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Err
         .execute(db)
         .await
         .map(|_| ())
+}
+
+// ---- Agreements ---------------------------------------------------------------
+
+pub struct NewAcceptance<'a> {
+    pub tenant_id: &'a str,
+    pub agreement_id: &'a str,
+    pub version: &'a str,
+    pub title: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub user_id: &'a str,
+}
+
+/// Records an acceptance; `false` when this version was accepted before
+/// (the first record stands).
+pub async fn insert_acceptance(
+    db: &Db,
+    a: &NewAcceptance<'_>,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let r = sqlx::query(
+        "INSERT INTO agreement_acceptances (tenant_id, agreement_id, version, title, signer_first_name, \
+         signer_last_name, signer_email, signer_phone, user_id, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         ON CONFLICT (tenant_id, agreement_id, version) DO NOTHING",
+    )
+    .bind(a.tenant_id)
+    .bind(a.agreement_id)
+    .bind(a.version)
+    .bind(a.title)
+    .bind(a.first_name)
+    .bind(a.last_name)
+    .bind(a.email)
+    .bind(a.phone)
+    .bind(a.user_id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn acceptances(
+    db: &Db,
+    tenant_id: &str,
+) -> Result<Vec<AgreementAcceptance>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT * FROM agreement_acceptances WHERE tenant_id = ? ORDER BY accepted_at, agreement_id, version",
+    )
+    .bind(tenant_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| AgreementAcceptance {
+            agreement_id: r.get("agreement_id"),
+            version: r.get("version"),
+            title: r.get("title"),
+            signer_first_name: r.get("signer_first_name"),
+            signer_last_name: r.get("signer_last_name"),
+            signer_email: r.get("signer_email"),
+            signer_phone: r.get("signer_phone"),
+            user_id: r.get("user_id"),
+            accepted_at: r.get("accepted_at"),
+        })
+        .collect())
 }

@@ -1,6 +1,7 @@
 //! The Partner Center reference server: the `/api/v1` JSON interface, the
 //! built single-page app with an SPA fallback, and the storage behind them.
 
+pub mod agreements;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -27,16 +28,21 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub limits: Arc<auth::Limits>,
     pub passwords: Arc<auth::Passwords>,
+    pub agreements: Arc<agreements::Agreements>,
 }
 
 impl AppState {
+    /// Panics if the configured agreements cannot be loaded: `Config::validate`
+    /// checks them first with a readable message.
     pub fn new(db: db::Db, config: Config) -> Self {
         let limits = Arc::new(auth::Limits::new(&config));
+        let agreements = agreements::Agreements::load(&config.agreements).expect("agreements load");
         AppState {
             db,
             config: Arc::new(config),
             limits,
             passwords: Arc::new(auth::Passwords::new()),
+            agreements: Arc::new(agreements),
         }
     }
 }

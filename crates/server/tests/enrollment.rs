@@ -563,3 +563,99 @@ async fn the_dev_mailbox_answers_only_in_dev_mode() {
     assert!(html.contains("<a href=\"http://"), "{html}");
     assert!(html.contains("/verify-email/"));
 }
+
+fn acceptance(version: &str, authority: bool) -> serde_json::Value {
+    json!({
+        "version": version, "signer_first_name": "Mei-Ling", "signer_last_name": "陳",
+        "signer_email": "Mei@Contoso.com", "signer_phone": "", "authority_confirmed": authority
+    })
+}
+
+#[tokio::test]
+async fn the_agreement_is_accepted_once_with_its_record() {
+    let t = test_app().await;
+    let current = t
+        .call("GET", "/api/v1/agreements/current", None, None)
+        .await;
+    assert_eq!(current.status, StatusCode::OK);
+    assert_eq!(current.body["id"], "mpn");
+    let version = current.body["version"].as_str().unwrap().to_owned();
+    assert!(current.body["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("SAMPLE AGREEMENT"));
+
+    let cookie = t.signed_in("contoso.com", "mei@contoso.com").await;
+    let early = t
+        .call(
+            "POST",
+            "/api/v1/agreements/mpn/acceptance",
+            Some(acceptance(&version, true)),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert_eq!(early.body["code"], "not_enrolled");
+    assert_eq!(
+        t.enroll(&cookie, "key-agree-001", enroll_body())
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+
+    let no_authority = t
+        .call(
+            "POST",
+            "/api/v1/agreements/mpn/acceptance",
+            Some(acceptance(&version, false)),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(no_authority.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        no_authority.field_code("authority_confirmed"),
+        "authority_required"
+    );
+    let wrong = t
+        .call(
+            "POST",
+            "/api/v1/agreements/mpn/acceptance",
+            Some(acceptance("1999", true)),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(wrong.body["code"], "agreement_version_unknown");
+
+    let before = pc_server::auth::now();
+    let ok = t
+        .call(
+            "POST",
+            "/api/v1/agreements/mpn/acceptance",
+            Some(acceptance(&version, true)),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+    assert_eq!(ok.body["version"], version.as_str());
+    assert_eq!(ok.body["signer_email"], "mei@contoso.com");
+    assert_eq!(ok.body["signer_last_name"], "陳");
+    let at = ok.body["accepted_at"].as_i64().unwrap();
+    assert!(at >= before && at <= pc_server::auth::now());
+    let me = t.call("GET", "/api/v1/session", None, Some(&cookie)).await;
+    assert_eq!(ok.body["user_id"], me.body["user"]["id"]);
+
+    let again = t
+        .call(
+            "POST",
+            "/api/v1/agreements/mpn/acceptance",
+            Some(acceptance(&version, true)),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.body, ok.body);
+    let account = t
+        .call("GET", "/api/v1/partner-account", None, Some(&cookie))
+        .await;
+    assert_eq!(account.body["agreements"].as_array().unwrap().len(), 1);
+}

@@ -2,6 +2,7 @@
 //! router that also yields the OpenAPI document.
 
 pub mod account;
+pub mod agreements;
 pub mod dev;
 pub mod enrollment;
 pub mod health;
@@ -51,6 +52,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(enrollment::get_draft, enrollment::put_draft))
         .routes(routes!(enrollment::enroll))
         .routes(routes!(enrollment::partner_account))
+        .routes(routes!(agreements::current))
+        .routes(routes!(agreements::accept))
         .routes(routes!(dev::mailbox))
         .routes(routes!(verification::show))
         .routes(routes!(verification::confirm))

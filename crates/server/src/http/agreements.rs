@@ -1,0 +1,104 @@
+//! The partner network agreement: its current text, and accepting it.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use pc_api::{AcceptAgreementRequest, Agreement, AgreementAcceptance, Problem};
+
+use crate::agreements::MPN;
+use crate::auth::{self, CurrentUser};
+use crate::db::{self, NewAcceptance};
+use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiJson;
+use crate::AppState;
+
+/// The current version of the Microsoft Partner Network agreement.
+#[utoipa::path(get, path = "/agreements/current", tag = "enrollment",
+    responses((status = 200, description = "The agreement to accept", body = Agreement)))]
+pub async fn current(State(state): State<AppState>) -> ApiResult<Json<Agreement>> {
+    state
+        .agreements
+        .current(MPN)
+        .cloned()
+        .map(Json)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Accepts a version of an agreement for the signed-in user's company,
+/// recording the signer, the user and the server's UTC time. Accepting the
+/// same version again returns the first record.
+#[utoipa::path(post, path = "/agreements/{id}/acceptance", tag = "enrollment",
+    params(("id" = String, Path, description = "The agreement's id, e.g. `mpn`")),
+    request_body = AcceptAgreementRequest,
+    responses(
+        (status = 201, description = "Accepted", body = AgreementAcceptance),
+        (status = 200, description = "Accepted before; the first record", body = AgreementAcceptance),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not enrolled yet", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Field errors, or an unknown version", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn accept(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<AcceptAgreementRequest>,
+) -> ApiResult<(StatusCode, Json<AgreementAcceptance>)> {
+    let (tenant_id, _) = db::tenant_of(&state.db, &user.user_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let account = db::partner_account(&state.db, &tenant_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::other(
+                Problem::new(409, "Enroll your company before accepting the agreement")
+                    .with_code("not_enrolled"),
+            )
+        })?;
+    let Some(agreement) = state.agreements.version(&id, &req.version) else {
+        return Err(ApiError::other(
+            Problem::new(422, "No such agreement version")
+                .with_code("agreement_version_unknown")
+                .with_detail(format!(
+                    "{id} has no version {:?}; reload it and accept again.",
+                    req.version
+                )),
+        ));
+    };
+    let errors = req.check(&account.profile.country);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let country = &account.profile.country;
+    let phone = req.signer_phone.trim();
+    let phone = if phone.is_empty() {
+        String::new()
+    } else {
+        pc_api::countries::normalize_phone(country, phone).unwrap_or_else(|| phone.to_owned())
+    };
+    let new = NewAcceptance {
+        tenant_id: &tenant_id,
+        agreement_id: &agreement.id,
+        version: &agreement.version,
+        title: &agreement.title,
+        first_name: req.signer_first_name.trim(),
+        last_name: req.signer_last_name.trim(),
+        email: &pc_api::validation::normalize_email(&req.signer_email),
+        phone: &phone,
+        user_id: &user.user_id,
+    };
+    let created = db::insert_acceptance(&state.db, &new, auth::now()).await?;
+    let record = db::acceptances(&state.db, &tenant_id)
+        .await?
+        .into_iter()
+        .find(|a| a.agreement_id == agreement.id && a.version == agreement.version)
+        .ok_or_else(|| anyhow::anyhow!("acceptance vanished"))?;
+    if created {
+        tracing::info!(tenant = %tenant_id, agreement = %agreement.id, version = %agreement.version, "agreement accepted");
+    }
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(record)))
+}
