@@ -232,3 +232,13 @@ err-link_used = This link has already been used. Ask for a new one.
 err-link_confirmed = This email is already confirmed.
 err-link_declined = This enrollment was marked as not requested. Undo that first.
 err-undo_unavailable = There's nothing to undo.
+
+agreement-title = Microsoft Partner Network agreement
+agreement-lead = Read the agreement, confirm that you may sign it for your company, and accept it to finish enrolling.
+agreement-version = Version { $version }
+agreement-authority = I have the authority to sign legal agreements on behalf of { $company }, and I accept this agreement for it.
+agreement-signer = Signer
+agreement-accept = Accept
+agreement-accepting = Accepting…
+err-authority_required = Confirm that you have the authority to sign for your company.
+err-agreement_version_unknown = This version of the agreement is no longer offered. Reload the page and read the current version.

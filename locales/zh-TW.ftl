@@ -232,3 +232,13 @@ err-link_used = 這個連結已經使用過，請索取新的連結。
 err-link_confirmed = 這個電子郵件已經確認過了。
 err-link_declined = 這筆註冊已標記為非本人申請，請先復原。
 err-undo_unavailable = 沒有可以復原的操作。
+
+agreement-title = Microsoft 合作夥伴網路合約
+agreement-lead = 請閱讀合約、確認您有權代表貴公司簽署，並接受合約以完成註冊。
+agreement-version = 版本 { $version }
+agreement-authority = 我有權代表 { $company } 簽署法律合約，並代表該公司接受本合約。
+agreement-signer = 簽署人
+agreement-accept = 接受
+agreement-accepting = 正在接受…
+err-authority_required = 請確認您有權代表貴公司簽署。
+err-agreement_version_unknown = 這個版本的合約已不再提供。請重新整理頁面，閱讀目前的版本。

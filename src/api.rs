@@ -3,8 +3,9 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use pc_api::{
-    CreateAccountRequest, EmailVerification, EnrollRequest, EnrollmentDraft, FieldErrors,
-    LegalBusinessProfile, PartnerAccount, Problem, Session, SignInRequest,
+    AcceptAgreementRequest, Agreement, AgreementAcceptance, CreateAccountRequest,
+    EmailVerification, EnrollRequest, EnrollmentDraft, FieldErrors, LegalBusinessProfile,
+    PartnerAccount, Problem, Session, SignInRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -173,6 +174,20 @@ impl Api {
         }
     }
 
+    pub async fn current_agreement(&self) -> Result<Agreement, ApiError> {
+        let res = self
+            .send(self.build("GET", "/agreements/current").build())
+            .await?;
+        self.json(res).await
+    }
+
+    pub async fn accept_agreement(
+        &self,
+        req: &AcceptAgreementRequest,
+    ) -> Result<AgreementAcceptance, ApiError> {
+        self.post("/agreements/mpn/acceptance", req).await
+    }
+
     pub async fn verification(&self, token: &str) -> Result<EmailVerification, ApiError> {
         let res = self
             .send(
@@ -206,8 +221,8 @@ impl Api {
             None => "/email-verification/resend".to_owned(),
         };
         let res = self.send(self.build("POST", &path).build()).await?;
-        let v: serde_json::Value = self.json(res).await?;
-        Ok(v["email"].as_str().unwrap_or_default().to_owned())
+        let sent: pc_api::LinkResent = self.json(res).await?;
+        Ok(sent.email)
     }
 
     pub async fn sign_out(&self) -> Result<(), ApiError> {

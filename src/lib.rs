@@ -20,6 +20,7 @@ use crate::api::Api;
 use crate::components::{RetryBanner, SiteFooter, SiteHeader};
 use crate::config::Config;
 use crate::enroll::account::AccountStep;
+use crate::enroll::agreement::AgreementStep;
 use crate::enroll::company::CompanyStep;
 use crate::enroll::contact::ContactStep;
 use crate::enroll::done::DoneStep;
@@ -133,6 +134,7 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/enroll/company") view=CompanyStep />
                     <Route path=path!("/enroll/contact") view=ContactStep />
                     <Route path=path!("/enroll/review") view=ReviewStep />
+                    <Route path=path!("/enroll/agreement") view=AgreementStep />
                     <Route path=path!("/enroll/done") view=DoneStep />
                     <Route path=path!("/verify-email/:token") view=VerifyEmail />
                 </Routes>

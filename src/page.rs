@@ -1,7 +1,6 @@
 //! Page-level pieces: the document title and the not-found page.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::i18n::use_i18n;
 
@@ -24,7 +23,7 @@ pub fn NotFound() -> impl IntoView {
             <h1 class="page-heading" tabindex="-1">{i18n.tr("not-found-title")}</h1>
             <p>{i18n.tr("not-found-body")}</p>
             <p>
-                <A href="/enroll">{i18n.tr("not-found-link")}</A>
+                <a href="/enroll">{i18n.tr("not-found-link")}</a>
             </p>
         </section>
     }

@@ -15,6 +15,8 @@ pub struct Progress {
     pub profile_done: bool,
     pub contact_done: bool,
     pub enrolled: bool,
+    /// The partner network agreement is accepted.
+    pub agreed: bool,
 }
 
 impl Progress {
@@ -22,8 +24,10 @@ impl Progress {
     pub fn first_unfinished(&self) -> Step {
         if !self.signed_in {
             Step::Account
-        } else if self.enrolled {
+        } else if self.enrolled && self.agreed {
             Step::Done
+        } else if self.enrolled {
+            Step::Agreement
         } else if !self.profile_done {
             Step::Company
         } else if !self.contact_done {
@@ -95,6 +99,9 @@ impl Enrollment {
             profile_done: d.profile_done,
             contact_done: d.contact_done,
             enrolled: self.account.with(Option::is_some),
+            agreed: self
+                .account
+                .with(|a| a.as_ref().is_some_and(|a| !a.agreements.is_empty())),
         }
     }
 
@@ -224,10 +231,16 @@ mod tests {
             profile_done: true,
             contact_done: true,
             enrolled: true,
+            agreed: false,
         };
-        assert_eq!(p.redirect(Step::Company), Some(Step::Done));
+        assert_eq!(p.redirect(Step::Company), Some(Step::Agreement));
+        assert_eq!(p.redirect(Step::Done), Some(Step::Agreement));
+        assert_eq!(p.redirect(Step::Agreement), None);
+        let p = Progress { agreed: true, ..p };
         assert_eq!(p.redirect(Step::Review), Some(Step::Done));
         assert_eq!(p.redirect(Step::Done), None);
+        // The agreement can be read again after accepting it.
+        assert_eq!(p.redirect(Step::Agreement), None);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The enrollment journey (SPEC §2), one module per step.
 
 pub mod account;
+pub mod agreement;
 pub mod company;
 pub mod contact;
 pub mod done;

@@ -80,13 +80,13 @@ fn Review() -> impl IntoView {
                 Ok(account) => {
                     forget_key();
                     enrollment.account.set(Some(account));
-                    navigate(Step::Done.path(), Default::default());
+                    navigate(Step::Agreement.path(), Default::default());
                 }
                 Err(e) if e.code() == Some("already_enrolled") => {
                     forget_key();
                     if let Ok(Some(account)) = api.partner_account().await {
                         enrollment.account.set(Some(account));
-                        navigate(Step::Done.path(), Default::default());
+                        navigate(Step::Agreement.path(), Default::default());
                     } else {
                         ctl.show_api_error(&e);
                     }

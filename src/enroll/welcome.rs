@@ -1,7 +1,6 @@
 //! `/enroll`: what the applicant needs before starting, and what follows.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::Stepper;
 use crate::i18n::use_i18n;
@@ -26,9 +25,9 @@ pub fn Welcome() -> impl IntoView {
             <h2>{i18n.tr("welcome-next-title")}</h2>
             <p>{i18n.tr("welcome-next-body")}</p>
             <div class="actions">
-                <A href="/enroll/account" attr:class="button button--primary">
+                <a href="/enroll/account" class="button button--primary">
                     {i18n.tr("next")}
-                </A>
+                </a>
             </div>
         </section>
     }

@@ -51,6 +51,19 @@ fn enroll_body() -> Value {
     })
 }
 
+/// Accepts the current agreement through the API, as the applicant.
+async fn accept_agreement(server: &Server, session: &str) {
+    let (_, current) = server
+        .call("GET", "/agreements/current", session, None)
+        .await;
+    let body = json!({"version": current["version"], "signer_first_name": "Mei-Ling", "signer_last_name": "陳",
+                      "signer_email": "mei@contoso.com", "authority_confirmed": true});
+    let (status, record) = server
+        .call("POST", "/agreements/mpn/acceptance", session, Some(body))
+        .await;
+    assert_eq!(status, 201, "{record}");
+}
+
 /// The link in the newest email to `to`.
 async fn link_in_mail(server: &Server, to: &str) -> String {
     let mail = server.mailbox().await;
@@ -101,6 +114,28 @@ async fn duns_look_up_to_done_with_exactly_one_account() {
         let enroll = button(&c, "Enroll now").await;
         enroll.clone().click().await.unwrap();
         let _ = enroll.click().await;
+
+        heading(&c, "Microsoft Partner Network agreement").await;
+        see(&c, "SAMPLE AGREEMENT").await;
+        see(&c, "Version 2026-11-sample").await;
+        assert_eq!(value(&c, "First name").await, "Mei-Ling");
+        assert_eq!(value(&c, "Work email").await, "mei@contoso.com");
+        button(&c, "Accept").await.click().await.unwrap();
+        let msg = "Confirm that you have the authority to sign for your company.";
+        find(
+            &c,
+            &format!(
+                "//div[contains(@class,'error-summary')]//a[normalize-space(.)={}]",
+                lit(msg)
+            ),
+        )
+        .await;
+        find(&c, "//label[contains(@class,'checkbox')]/input")
+            .await
+            .click()
+            .await
+            .unwrap();
+        button(&c, "Accept").await.click().await.unwrap();
         heading(&c, "You're enrolled").await;
         let mpn = find(&c, "//strong[contains(@class,'mpn-id')]")
             .await
@@ -118,6 +153,11 @@ async fn duns_look_up_to_done_with_exactly_one_account() {
         let (status, account) = s.call("GET", "/partner-account", &session, None).await;
         assert_eq!(status, 200);
         assert_eq!(account["mpn_id"], mpn.as_str());
+        let record = &account["agreements"][0];
+        assert_eq!(record["agreement_id"], "mpn");
+        assert_eq!(record["version"], "2026-11-sample");
+        assert_eq!(record["signer_email"], "mei@contoso.com");
+        assert!(record["accepted_at"].as_i64().unwrap() > 1_700_000_000);
         assert_eq!(mails_to(&s, "wei@contoso.com").await, 1);
         drop(s);
         // The answers are closed once enrolled.
@@ -390,7 +430,7 @@ async fn the_server_failing_mid_journey_shows_a_banner_and_loses_nothing() {
         see(&c, "Northwind Traders, Inc.").await;
         server.lock().await.spawn().await;
         button(&c, "Try again").await.click().await.unwrap();
-        heading(&c, "You're enrolled").await;
+        heading(&c, "Microsoft Partner Network agreement").await;
         assert_eq!(mails_to(&*server.lock().await, "wei@contoso.com").await, 1);
     })
     .await;
@@ -412,7 +452,12 @@ async fn a_reload_during_enroll_now_still_makes_one_account() {
         // Wherever the reload landed, finishing gives one account.
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            if visible(&c, "//h1[normalize-space(.)=\"You're enrolled\"]").await {
+            if visible(
+                &c,
+                "//h1[normalize-space(.)='Microsoft Partner Network agreement']",
+            )
+            .await
+            {
                 break;
             }
             if visible(&c, "//button[normalize-space(.)='Enroll now']").await {
@@ -521,6 +566,7 @@ async fn a_replaced_link_says_so_and_sends_a_new_one() {
         s.call("POST", "/enrollment", &session, Some(enroll_body()))
             .await;
         let first = link_in_mail(&s, "wei@contoso.com").await;
+        accept_agreement(&s, &session).await;
         let url = s.url();
         drop(s);
         // The applicant resends from the Done page: the first link is replaced.

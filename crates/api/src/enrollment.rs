@@ -549,3 +549,10 @@ pub struct AgreementAcceptance {
     /// Seconds since the Unix epoch, UTC.
     pub accepted_at: i64,
 }
+
+/// Where a new verification link went.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkResent {
+    pub email: String,
+}

@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use pc_api::{CheckStatus, EmailVerification, LinkState, Problem};
+use pc_api::{CheckStatus, EmailVerification, LinkResent, LinkState, Problem};
 
 use crate::auth::{self, CurrentUser};
 use crate::db::{self, NewMail, StoredToken};
@@ -185,17 +185,11 @@ pub async fn undo(
     Ok(Json(view(&t, now)))
 }
 
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct Resent {
-    /// Where the new link went.
-    pub email: String,
-}
-
 async fn send_new_link(
     state: &AppState,
     headers: &HeaderMap,
     tenant_id: &str,
-) -> ApiResult<Json<Resent>> {
+) -> ApiResult<Json<LinkResent>> {
     if let Some(account) = db::partner_account(&state.db, tenant_id).await? {
         let verified = account.checks.iter().any(|c| {
             c.kind == pc_api::CheckKind::EmailOwnership && c.status == CheckStatus::Verified
@@ -240,7 +234,7 @@ async fn send_new_link(
     )
     .await?;
     tracing::info!(tenant = %tenant_id, to = %email, "verification email resent");
-    Ok(Json(Resent { email }))
+    Ok(Json(LinkResent { email }))
 }
 
 /// Sends a new link to the primary contact from an expired or used one.
@@ -248,7 +242,7 @@ async fn send_new_link(
 #[utoipa::path(post, path = "/email-verification/{token}/resend", tag = "verification",
     params(("token" = String, Path, description = "The token from the emailed link")),
     responses(
-        (status = 200, description = "A new link was sent", body = Resent),
+        (status = 200, description = "A new link was sent", body = LinkResent),
         (status = 404, description = "No such link", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email is already confirmed", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many links sent; see Retry-After", body = Problem, content_type = "application/problem+json"),
@@ -257,7 +251,7 @@ pub async fn resend_from_link(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(token): Path<String>,
-) -> ApiResult<Json<Resent>> {
+) -> ApiResult<Json<LinkResent>> {
     let (_, t) = load(&state, &token).await?;
     send_new_link(&state, &headers, &t.tenant_id).await
 }
@@ -265,7 +259,7 @@ pub async fn resend_from_link(
 /// The signed-in applicant sends the primary contact a new link.
 #[utoipa::path(post, path = "/email-verification/resend", tag = "verification",
     responses(
-        (status = 200, description = "A new link was sent", body = Resent),
+        (status = 200, description = "A new link was sent", body = LinkResent),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not enrolled yet", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The email is already confirmed", body = Problem, content_type = "application/problem+json"),
@@ -275,7 +269,7 @@ pub async fn resend(
     State(state): State<AppState>,
     headers: HeaderMap,
     user: CurrentUser,
-) -> ApiResult<Json<Resent>> {
+) -> ApiResult<Json<LinkResent>> {
     let (tenant_id, _) = db::tenant_of(&state.db, &user.user_id)
         .await?
         .ok_or(ApiError::Unauthenticated)?;
