@@ -8,6 +8,7 @@ sign-out-failed = We couldn't sign you out because the server didn't answer. Che
 footer-note = Partner Center enrollment. Your answers are sent securely and used only to verify your organization.
 skip-to-main = Skip to main content
 
+server-error-title = Something went wrong on our side.
 network-title = We couldn't reach Partner Center.
 network-body = Nothing you typed has been lost. Check your connection, then try again.
 network-retry = Try again

@@ -8,6 +8,7 @@ sign-out-failed = 伺服器沒有回應，因此無法將您登出。請檢查�
 footer-note = 合作夥伴中心註冊。您的資料會以安全的方式傳送，只用於驗證您的組織。
 skip-to-main = 跳到主要內容
 
+server-error-title = 我們這邊發生了問題。
 network-title = 無法連線到合作夥伴中心。
 network-body = 您輸入的內容都還在。請檢查網路連線，然後再試一次。
 network-retry = 再試一次

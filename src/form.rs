@@ -14,6 +14,8 @@ pub struct Shown {
     pub form: Option<(String, String)>,
     /// The call never got an answer, or the server failed: offer a retry.
     pub transient: bool,
+    /// It was the server that failed (5xx), not the network.
+    pub server_failed: bool,
 }
 
 impl Shown {
@@ -48,6 +50,7 @@ impl Shown {
         if e.is_transient() {
             return Shown {
                 transient: true,
+                server_failed: !matches!(e, ApiError::Network(_)),
                 ..Shown::default()
             };
         }
@@ -135,8 +138,10 @@ mod tests {
         let s = Shown::from_api_error(&creds, &["email"]);
         assert_eq!(s.form.unwrap().0, "invalid_credentials");
 
-        assert!(Shown::from_api_error(&ApiError::Network("down".into()), &[]).transient);
-        assert!(Shown::from_api_error(&ApiError::Status(502), &[]).transient);
+        let down = Shown::from_api_error(&ApiError::Network("down".into()), &[]);
+        assert!(down.transient && !down.server_failed);
+        let bad_gateway = Shown::from_api_error(&ApiError::Status(502), &[]);
+        assert!(bad_gateway.transient && bad_gateway.server_failed);
         let unavailable = ApiError::Problem(Problem::new(503, "Unavailable"));
         assert!(Shown::from_api_error(&unavailable, &[]).transient);
     }
@@ -221,6 +226,10 @@ pub mod ctl {
 
         pub fn transient(self) -> Signal<bool> {
             Signal::derive(move || self.shown.with(|s| s.transient))
+        }
+
+        pub fn server_failed(self) -> Signal<bool> {
+            Signal::derive(move || self.shown.with(|s| s.server_failed))
         }
 
         fn focus_summary(self) {

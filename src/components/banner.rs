@@ -10,13 +10,16 @@ pub fn RetryBanner(
     #[prop(into)] visible: Signal<bool>,
     #[prop(into)] busy: Signal<bool>,
     on_retry: Callback<()>,
+    /// The server answered with an error rather than not at all.
+    #[prop(optional, into)]
+    server_failed: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Show when=move || visible.get()>
             <div class="banner banner--error" role="alert">
                 <div class="banner__text">
-                    <strong>{i18n.tr("network-title")}</strong>
+                    <strong>{Signal::derive(move || i18n.t(if server_failed.get() { "server-error-title" } else { "network-title" }))}</strong>
                     <p>{i18n.tr("network-body")}</p>
                 </div>
                 <button

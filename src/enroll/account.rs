@@ -120,6 +120,37 @@ fn SignedIn() -> impl IntoView {
     }
 }
 
+const TYPED_KEY: &str = "pc-account-typed";
+
+/// The work-account answers typed so far (never the password), kept in
+/// this browser so a reload or a crash loses nothing.
+fn typed_load() -> Vec<String> {
+    let text = window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(TYPED_KEY).ok().flatten())
+        .unwrap_or_default();
+    let mut v: Vec<String> = text.split('\n').map(str::to_owned).collect();
+    v.resize(5, String::new());
+    v
+}
+
+fn typed_store(values: &[String]) {
+    if let Some(s) = window().local_storage().ok().flatten() {
+        let text = values
+            .iter()
+            .map(|v| v.replace('\n', " "))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let _ = if values.iter().all(String::is_empty) {
+            s.remove_item(TYPED_KEY)
+        } else {
+            s.set_item(TYPED_KEY, &text)
+        };
+    }
+}
+
 const CREATE_ORDER: &[&str] = &[
     "company_domain",
     "first_name",
@@ -135,10 +166,11 @@ fn CreateForm() -> impl IntoView {
     let api = expect_context::<Api>();
     let auth = expect_context::<Auth>();
     let ctl = FormCtl::new(CREATE_ORDER);
-    let domain = RwSignal::new(String::new());
-    let first = RwSignal::new(String::new());
-    let last = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
+    let typed = typed_load();
+    let domain = RwSignal::new(typed[0].clone());
+    let first = RwSignal::new(typed[1].clone());
+    let last = RwSignal::new(typed[2].clone());
+    let email = RwSignal::new(typed[3].clone());
     let password = RwSignal::new(String::new());
     let request = move || CreateAccountRequest {
         company_domain: domain.get_untracked(),
@@ -153,7 +185,10 @@ fn CreateForm() -> impl IntoView {
         let req = req.clone();
         async move {
             match api.create_account(&req).await {
-                Ok(session) => auth.session.set(Some(session)),
+                Ok(session) => {
+                    typed_store(&[]);
+                    auth.session.set(Some(session));
+                }
                 Err(e) => ctl.show_api_error(&e),
             }
         }
@@ -171,12 +206,22 @@ fn CreateForm() -> impl IntoView {
             submit();
         }
     };
-    let on_edit = Callback::new(move |_| ctl.revalidate(request().check()));
+    let on_edit = Callback::new(move |_| {
+        let mut kept = typed_load();
+        kept[..4].clone_from_slice(&[
+            domain.get_untracked(),
+            first.get_untracked(),
+            last.get_untracked(),
+            email.get_untracked(),
+        ]);
+        typed_store(&kept);
+        ctl.revalidate(request().check());
+    });
 
     view! {
         <form class="form" novalidate on:submit=on_submit>
             <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
-            <RetryBanner visible=ctl.transient() busy=busy on_retry=Callback::new(move |_| submit()) />
+            <RetryBanner visible=ctl.transient() server_failed=ctl.server_failed() busy=busy on_retry=Callback::new(move |_| submit()) />
             <h2>{i18n.tr("create-title")}</h2>
             <TextField
                 name="company_domain"
@@ -242,7 +287,7 @@ fn SignInForm() -> impl IntoView {
     let api = expect_context::<Api>();
     let auth = expect_context::<Auth>();
     let ctl = FormCtl::new(SIGN_IN_ORDER);
-    let email = RwSignal::new(String::new());
+    let email = RwSignal::new(typed_load()[4].clone());
     let password = RwSignal::new(String::new());
     let wait = RwSignal::new(None::<u64>);
     let request = move || SignInRequest {
@@ -255,7 +300,10 @@ fn SignInForm() -> impl IntoView {
         let req = req.clone();
         async move {
             match api.sign_in(&req).await {
-                Ok(session) => auth.session.set(Some(session)),
+                Ok(session) => {
+                    typed_store(&[]);
+                    auth.session.set(Some(session));
+                }
                 Err(e) => {
                     wait.set(retry_after_secs(&e));
                     ctl.show_api_error(&e);
@@ -276,12 +324,17 @@ fn SignInForm() -> impl IntoView {
             submit();
         }
     };
-    let on_edit = Callback::new(move |_| ctl.revalidate(request().check()));
+    let on_edit = Callback::new(move |_| {
+        let mut kept = typed_load();
+        kept[4] = email.get_untracked();
+        typed_store(&kept);
+        ctl.revalidate(request().check());
+    });
 
     view! {
         <form class="form" novalidate on:submit=on_submit>
             <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
-            <RetryBanner visible=ctl.transient() busy=busy on_retry=Callback::new(move |_| submit()) />
+            <RetryBanner visible=ctl.transient() server_failed=ctl.server_failed() busy=busy on_retry=Callback::new(move |_| submit()) />
             <Show when=move || wait.get().is_some()>
                 <p class="muted">
                     {move || {

@@ -133,7 +133,7 @@ fn AgreementForm() -> impl IntoView {
             <p class="lead">{i18n.tr("agreement-lead")}</p>
             <form class="form form--wide" novalidate on:submit=on_submit>
                 <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
-                <RetryBanner visible=ctl.transient() busy=busy on_retry=Callback::new(move |_| submit()) />
+                <RetryBanner visible=ctl.transient() server_failed=ctl.server_failed() busy=busy on_retry=Callback::new(move |_| submit()) />
                 {move || {
                     agreement
                         .get()

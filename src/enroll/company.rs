@@ -281,7 +281,7 @@ fn CompanyForm() -> impl IntoView {
             <p class="lead">{i18n.tr("company-lead")}</p>
             <form class="form" novalidate on:submit=on_submit>
                 <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
-                <RetryBanner visible=ctl.transient() busy=looking on_retry=Callback::new(move |_| do_lookup()) />
+                <RetryBanner visible=ctl.transient() server_failed=ctl.server_failed() busy=looking on_retry=Callback::new(move |_| do_lookup()) />
                 <div class="field">
                     <label class="field__label" for="country-filter">{i18n.tr("company-country-search")}</label>
                     <input

@@ -121,7 +121,7 @@ fn Review() -> impl IntoView {
             <h1 class="page-heading" tabindex="-1">{i18n.tr("review-title")}</h1>
             <p class="lead">{i18n.tr("review-lead")}</p>
             <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
-            <RetryBanner visible=ctl.transient() busy=busy on_retry=Callback::new(move |_| submit()) />
+            <RetryBanner visible=ctl.transient() server_failed=ctl.server_failed() busy=busy on_retry=Callback::new(move |_| submit()) />
             {move || {
                 let d = enrollment.draft.get();
                 let s = auth.session.get();

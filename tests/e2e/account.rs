@@ -235,3 +235,32 @@ async fn server_down_shows_a_banner_with_retry_and_keeps_the_answers() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn typed_account_answers_survive_a_reload_but_never_the_password() {
+    e2e("en-US", |c, server| async move {
+        let url = server.lock().await.url();
+        c.goto(&format!("{url}/enroll/account?mode=create"))
+            .await
+            .unwrap();
+        fill_create_form(&c, "contoso.com", "mei@contoso.com").await;
+        c.refresh().await.unwrap();
+        find(&c, "//h2[normalize-space(.)='Create a work account']").await;
+        assert_eq!(value(&c, "Company domain").await, "contoso.com");
+        assert_eq!(value(&c, "Last name").await, "陳");
+        assert_eq!(value(&c, "Work email").await, "mei@contoso.com");
+        assert_eq!(value(&c, "Password").await, "");
+        let stored = c
+            .execute(
+                "return JSON.stringify(Object.assign({}, localStorage))",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert!(
+            !stored.as_str().unwrap().contains(PASSWORD),
+            "the password was stored: {stored}"
+        );
+    })
+    .await;
+}

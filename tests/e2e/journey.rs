@@ -645,3 +645,35 @@ async fn the_journey_speaks_traditional_chinese() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_server_error_on_enroll_now_shows_a_banner_and_retry_completes_it() {
+    e2e("en-US", |c, server| async move {
+        let s = server.lock().await;
+        let session = s.create_account("contoso.com", "mei@contoso.com").await;
+        let url = s.url();
+        drop(s);
+        use_session(&c, &url, &session).await;
+        c.goto(&format!("{url}/enroll/company")).await.unwrap();
+        manual_us_company(&c).await;
+        contact_step(&c, "wei@contoso.com").await;
+        heading(&c, "Check your answers").await;
+        // The database refuses the write: the server answers 500.
+        server
+            .lock()
+            .await
+            .sql("CREATE TRIGGER e2e_fail BEFORE INSERT ON partner_accounts BEGIN SELECT RAISE(ABORT, 'injected fault'); END")
+            .await;
+        button(&c, "Enroll now").await.click().await.unwrap();
+        see(&c, "Something went wrong on our side.").await;
+        see(&c, "Nothing you typed has been lost.").await;
+        see(&c, "Northwind Traders, Inc.").await;
+        let (status, body) = server.lock().await.call("GET", "/partner-account", &session, None).await;
+        assert_eq!(status, 404, "nothing half-made: {body}");
+        server.lock().await.sql("DROP TRIGGER e2e_fail").await;
+        button(&c, "Try again").await.click().await.unwrap();
+        heading(&c, "Microsoft Partner Network agreement").await;
+        assert_eq!(mails_to(&*server.lock().await, "wei@contoso.com").await, 1);
+    })
+    .await;
+}

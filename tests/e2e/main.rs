@@ -162,6 +162,14 @@ impl Server {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// Runs SQL on the server's database behind its back (fault tests).
+    pub async fn sql(&self, statement: &str) {
+        let url = format!("sqlite://{}", self.db_dir.path().join("e2e.db").display());
+        let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+
     /// The development mailbox, newest first.
     pub async fn mailbox(&self) -> Vec<Value> {
         let res = reqwest::get(format!("{}/api/v1/dev/mailbox", self.url()))
