@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::field_dom_id;
+use super::{described_by, field_dom_id, FieldErrorText};
 use crate::i18n::use_i18n;
 
 #[component]
@@ -41,22 +41,9 @@ pub fn TextField(
     let i18n = use_i18n();
     let id = field_dom_id(name);
     let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
     let shown = RwSignal::new(false);
     let has_hint = hint.is_some() || hint_text.is_some();
-    let describedby = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = vec![];
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let describedby = described_by(name, has_hint, error);
     let kind = move || {
         if revealable && shown.get() {
             "text"
@@ -83,18 +70,7 @@ pub fn TextField(
                         </p>
                     }
                 })}
-            {move || {
-                error
-                    .get()
-                    .map(|msg| {
-                        view! {
-                            <p class="field__error" id=error_id.clone()>
-                                <span class="visually-hidden">{i18n.t("error-prefix")}</span>
-                                {msg}
-                            </p>
-                        }
-                    })
-            }}
+            <FieldErrorText field=name error=error />
             <div class="field__control">
                 <input
                     class="input"

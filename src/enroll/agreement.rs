@@ -11,7 +11,9 @@ use super::draft::Enrollment;
 use super::guard::StepGuard;
 use super::steps::Step;
 use crate::api::Api;
-use crate::components::{ErrorSummary, RetryBanner, Stepper, TextField};
+use crate::components::{
+    described_by, ErrorSummary, FieldErrorText, RetryBanner, Stepper, TextField,
+};
 use crate::form::ctl::FormCtl;
 use crate::i18n::use_i18n;
 use crate::page::PageTitle;
@@ -149,16 +151,12 @@ fn AgreementForm() -> impl IntoView {
                         })
                 }}
                 <div class="field" class:field--invalid=move || authority_error.get().is_some()>
-                    {move || {
-                        authority_error
-                            .get()
-                            .map(|msg| view! { <p class="field__error" id="field-authority_confirmed-error">{msg}</p> })
-                    }}
+                    <FieldErrorText field="authority_confirmed" error=authority_error />
                     <label class="checkbox">
                         <input
                             type="checkbox"
                             id="field-authority_confirmed"
-                            aria-describedby=move || authority_error.get().map(|_| "field-authority_confirmed-error")
+                            aria-describedby=described_by("authority_confirmed", false, authority_error)
                             prop:checked=move || authority.get()
                             on:change=move |ev| {
                                 authority.set(event_target_checked(&ev));

@@ -655,6 +655,17 @@ pub struct StoredMail {
     pub created_at: i64,
 }
 
+fn mail_row(r: &sqlx::sqlite::SqliteRow) -> StoredMail {
+    StoredMail {
+        id: r.get("id"),
+        to: r.get("to_address"),
+        locale: r.get("locale"),
+        subject: r.get("subject"),
+        body: r.get("body_text"),
+        created_at: r.get("created_at"),
+    }
+}
+
 pub async fn recent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, to_address, locale, subject, body_text, created_at FROM outbox ORDER BY created_at DESC, rowid DESC LIMIT ?",
@@ -662,17 +673,7 @@ pub async fn recent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::E
     .bind(limit)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| StoredMail {
-            id: r.get("id"),
-            to: r.get("to_address"),
-            locale: r.get("locale"),
-            subject: r.get("subject"),
-            body: r.get("body_text"),
-            created_at: r.get("created_at"),
-        })
-        .collect())
+    Ok(rows.iter().map(mail_row).collect())
 }
 
 // ---- Email verification --------------------------------------------------------
@@ -817,17 +818,7 @@ pub async fn unsent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::E
     .bind(limit)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .iter()
-        .map(|r| StoredMail {
-            id: r.get("id"),
-            to: r.get("to_address"),
-            locale: r.get("locale"),
-            subject: r.get("subject"),
-            body: r.get("body_text"),
-            created_at: r.get("created_at"),
-        })
-        .collect())
+    Ok(rows.iter().map(mail_row).collect())
 }
 
 pub async fn mark_mail_sent(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {

@@ -91,27 +91,14 @@ pub async fn confirm(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> ApiResult<Json<EmailVerification>> {
-    let (hash, t) = load(&state, &token).await?;
-    let now = auth::now();
-    match state_of(&t, now) {
-        LinkState::Open => {
-            db::answer_token(
-                &state.db,
-                &hash,
-                &t.tenant_id,
-                Some("confirmed"),
-                CheckStatus::Verified,
-                None,
-                now,
-            )
-            .await?;
-            tracing::info!(tenant = %t.tenant_id, "primary contact confirmed their email");
-        }
-        LinkState::Confirmed => {}
-        other => return Err(closed(other)),
-    }
-    let (_, t) = load(&state, &token).await?;
-    Ok(Json(view(&t, now)))
+    answer(
+        &state,
+        &token,
+        LinkState::Confirmed,
+        CheckStatus::Verified,
+        None,
+    )
+    .await
 }
 
 /// "I did not request this": the email check is rejected and the account
@@ -128,26 +115,50 @@ pub async fn decline(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> ApiResult<Json<EmailVerification>> {
-    let (hash, t) = load(&state, &token).await?;
+    answer(
+        &state,
+        &token,
+        LinkState::Declined,
+        CheckStatus::Rejected,
+        Some(DECLINED_REASON),
+    )
+    .await
+}
+
+/// Answers an open link; giving the same answer again is harmless, any
+/// other state of the link is refused.
+async fn answer(
+    state: &AppState,
+    token: &str,
+    outcome: LinkState,
+    check: CheckStatus,
+    reason: Option<&str>,
+) -> ApiResult<Json<EmailVerification>> {
+    let (hash, t) = load(state, token).await?;
     let now = auth::now();
     match state_of(&t, now) {
         LinkState::Open => {
+            let name = if outcome == LinkState::Confirmed {
+                "confirmed"
+            } else {
+                "declined"
+            };
             db::answer_token(
                 &state.db,
                 &hash,
                 &t.tenant_id,
-                Some("declined"),
-                CheckStatus::Rejected,
-                Some(DECLINED_REASON),
+                Some(name),
+                check,
+                reason,
                 now,
             )
             .await?;
-            tracing::warn!(tenant = %t.tenant_id, "primary contact says they did not request this enrollment");
+            tracing::info!(tenant = %t.tenant_id, outcome = name, "primary contact answered the verification email");
         }
-        LinkState::Declined => {}
+        current if current == outcome => {}
         other => return Err(closed(other)),
     }
-    let (_, t) = load(&state, &token).await?;
+    let (_, t) = load(state, token).await?;
     Ok(Json(view(&t, now)))
 }
 
