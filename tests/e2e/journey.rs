@@ -677,3 +677,57 @@ async fn a_server_error_on_enroll_now_shows_a_banner_and_retry_completes_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_duns_prefill_is_checked_like_manual_entry() {
+    e2e("en-US", |c, server| async move {
+        let s = server.lock().await;
+        let session = s.create_account("contoso.com", "mei@contoso.com").await;
+        let url = s.url();
+        drop(s);
+        use_session(&c, &url, &session).await;
+        c.goto(&format!("{url}/enroll/company")).await.unwrap();
+        fill(&c, "DUNS number", "315-667-201").await;
+        button(&c, "Look up").await.click().await.unwrap();
+        see(&c, "We found your company.").await;
+        assert_eq!(
+            value(&c, "Legal business name").await,
+            "Müller & Söhne Fabrikam GmbH"
+        );
+        assert_eq!(value(&c, "Postal code").await, "40212");
+        // Correcting the prefilled address is held to Germany's rules.
+        fill(&c, "Postal code", "4021").await;
+        button(&c, "Continue").await.click().await.unwrap();
+        let msg = "Enter a postal code in the format used in this country or region.";
+        find(
+            &c,
+            &format!(
+                "//div[contains(@class,'error-summary')]//a[normalize-space(.)={}]",
+                lit(msg)
+            ),
+        )
+        .await;
+        fill(&c, "Postal code", "40213").await;
+        button(&c, "Continue").await.click().await.unwrap();
+        heading(&c, "Primary contact").await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let (_, d) = server
+                .lock()
+                .await
+                .call("GET", "/enrollment/draft", &session, None)
+                .await;
+            if d["profile_done"] == true {
+                assert_eq!(d["profile"]["duns"], "315667201");
+                assert_eq!(d["profile"]["postal_code"], "40213");
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "draft not saved: {d}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+}
