@@ -67,8 +67,11 @@ impl Api {
             "PUT" => Request::put(&url),
             _ => Request::get(&url),
         };
+        // The header a cross-site form cannot send: the server refuses
+        // state changes without it (CSRF defence).
         b.credentials(RequestCredentials::Include)
             .header("Accept", "application/json, application/problem+json")
+            .header("X-Requested-With", "partner-center")
     }
 
     async fn send(&self, req: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {

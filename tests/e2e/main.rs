@@ -108,6 +108,7 @@ impl Server {
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         let res = reqwest::Client::new()
             .post(format!("{}/api/v1{path}", self.url()))
+            .header("x-requested-with", "partner-center")
             .json(&body)
             .send()
             .await
@@ -120,6 +121,7 @@ impl Server {
     pub async fn create_account(&self, domain: &str, email: &str) -> String {
         let res = reqwest::Client::new()
             .post(format!("{}/api/v1/accounts", self.url()))
+            .header("x-requested-with", "partner-center")
             .json(
                 &json!({"company_domain": domain, "first_name": "Mei-Ling", "last_name": "陳",
                           "email": email, "password": PASSWORD}),
@@ -153,6 +155,7 @@ impl Server {
             _ => client.get(url),
         }
         .header("cookie", format!("pc_session={session}"))
+        .header("x-requested-with", "partner-center")
         .header("idempotency-key", "e2e-direct-0001");
         if let Some(b) = body {
             req = req.json(&b);
@@ -187,7 +190,7 @@ pub async fn use_session(c: &Client, url: &str, _session: &str) {
         .execute_async(
             "const done = arguments[arguments.length - 1];
              fetch('/api/v1/session', {method: 'POST', credentials: 'include',
-               headers: {'content-type': 'application/json'},
+               headers: {'content-type': 'application/json', 'x-requested-with': 'partner-center'},
                body: JSON.stringify({email: 'mei@contoso.com', password: arguments[0]})})
              .then(r => r.json()).then(j => done(j.user ? j.user.email : JSON.stringify(j)));",
             vec![json!(PASSWORD)],

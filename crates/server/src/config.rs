@@ -79,6 +79,12 @@ pub struct Config {
     #[arg(long, env = "LINK_LIFETIME_MINUTES", default_value_t = 72 * 60)]
     pub link_lifetime_minutes: i64,
 
+    /// Origins (scheme://host[:port]) of pages that may call the API from
+    /// another site, with credentials. Repeat the flag, or separate with
+    /// commas in CORS_ORIGINS.
+    #[arg(long = "cors-origin", env = "CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
     /// Agreement text files (repeat the flag, or separate with commas in
     /// AGREEMENT_FILES); the last version of each id is current. Without it,
     /// the sample agreement in the repository is served.
@@ -147,6 +153,15 @@ impl Config {
             crate::smtp::mailer(url)?;
         }
         crate::agreements::Agreements::load(&self.agreements)?;
+        for o in &self.cors_origins {
+            let ok = (o.starts_with("https://") || o.starts_with("http://"))
+                && !o.ends_with('/')
+                && o.parse::<axum::http::HeaderValue>().is_ok()
+                && o.matches('/').count() == 2;
+            if !ok {
+                return Err(format!("--cors-origin {o:?} must be an origin such as https://portal.contoso.com (no path, no trailing slash)"));
+            }
+        }
         if self.link_lifetime_minutes < 0 {
             return Err("--link-lifetime-minutes cannot be negative".into());
         }

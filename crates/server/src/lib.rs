@@ -4,6 +4,7 @@
 pub mod agreements;
 pub mod auth;
 pub mod config;
+pub mod csrf;
 pub mod db;
 pub mod error;
 pub mod extract;
@@ -56,18 +57,24 @@ pub fn app(state: AppState) -> Router {
     } else {
         api
     };
-    api.with_state(state)
-        .layer(axum::extract::DefaultBodyLimit::max(
-            extract::MAX_JSON_BYTES,
-        ))
-        .fallback_service(static_files::service(dist))
-        .layer(TraceLayer::new_for_http())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("strict-origin-when-cross-origin"),
-        ))
+    let cors = csrf::cors(&state.config.cors_origins);
+    api.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        csrf::guard,
+    ))
+    .layer(cors)
+    .with_state(state)
+    .layer(axum::extract::DefaultBodyLimit::max(
+        extract::MAX_JSON_BYTES,
+    ))
+    .fallback_service(static_files::service(dist))
+    .layer(TraceLayer::new_for_http())
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    ))
 }

@@ -105,6 +105,7 @@ async fn malformed_bodies_get_field_level_problems_never_500() {
     let a = t
         .send(
             Request::post("/api/v1/session")
+                .header("x-requested-with", "partner-center")
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from("{\"email\":"))
                 .unwrap(),
@@ -116,6 +117,7 @@ async fn malformed_bodies_get_field_level_problems_never_500() {
     let a = t
         .send(
             Request::post("/api/v1/session")
+                .header("x-requested-with", "partner-center")
                 .body(Body::from("email=x"))
                 .unwrap(),
         )
@@ -342,4 +344,74 @@ async fn the_app_is_served_with_fallback_compression_and_caching() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_forged_cross_site_post_is_refused() {
+    let t = test_app().await;
+    // A form on another site: no custom header, cross-site metadata.
+    let forged = Request::post("/api/v1/accounts")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::ORIGIN, "https://evil.example")
+        .body(Body::from(
+            account("contoso.com", "mei@contoso.com").to_string(),
+        ))
+        .unwrap();
+    let a = t.send(forged).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert_eq!(a.body["code"], "csrf_refused");
+    // Even with the header, another site's origin is refused.
+    let scripted = Request::post("/api/v1/session")
+        .header("x-requested-with", "partner-center")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::ORIGIN, "https://evil.example")
+        .body(Body::from(r#"{"email":"a@b.co","password":"x"}"#))
+        .unwrap();
+    assert_eq!(t.send(scripted).await.status, StatusCode::FORBIDDEN);
+    // Nothing was created.
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM tenants")
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn cors_grants_credentials_to_allowed_origins_only() {
+    let t = test_app_with(|c| c.cors_origins = vec!["https://portal.contoso.com".into()]).await;
+    let preflight = |origin: &str| {
+        Request::builder()
+            .method("OPTIONS")
+            .uri("/api/v1/session")
+            .header(header::ORIGIN, origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type,x-requested-with",
+            )
+            .body(Body::empty())
+            .unwrap()
+    };
+    let ok = t.send(preflight("https://portal.contoso.com")).await;
+    assert_eq!(
+        ok.headers["access-control-allow-origin"],
+        "https://portal.contoso.com"
+    );
+    assert_eq!(ok.headers["access-control-allow-credentials"], "true");
+    let no = t.send(preflight("https://evil.example")).await;
+    assert!(no.headers.get("access-control-allow-origin").is_none());
+
+    // The allowed origin may change state cross-site.
+    let cross = Request::post("/api/v1/accounts")
+        .header("x-requested-with", "partner-center")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::ORIGIN, "https://portal.contoso.com")
+        .body(Body::from(
+            account("contoso.com", "mei@contoso.com").to_string(),
+        ))
+        .unwrap();
+    assert_eq!(t.send(cross).await.status, StatusCode::CREATED);
 }

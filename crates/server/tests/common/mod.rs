@@ -73,7 +73,10 @@ impl TestApp {
         body: Option<Value>,
         cookie: Option<&str>,
     ) -> Answer {
-        let mut b = Request::builder().method(method).uri(path);
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("x-requested-with", "partner-center");
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, c);
         }
@@ -123,6 +126,7 @@ pub async fn send_with(router: Router, req: Request<Body>) -> Answer {
 
 pub fn enroll_req(cookie: &str, key: &str, body: Value) -> Request<Body> {
     Request::post("/api/v1/enrollment")
+        .header("x-requested-with", "partner-center")
         .header(header::COOKIE, cookie)
         .header(header::CONTENT_TYPE, "application/json")
         .header("idempotency-key", key)
