@@ -159,8 +159,15 @@ pub fn ConfigErrorPage(message: String) -> impl IntoView {
     }
 }
 
-/// The path part of the document's base URL (`<base href>`), e.g. "/" or "/portal/partners/".
+/// Where the app's files are, e.g. "/" or "/portal/partners/": the
+/// `pc-base` meta tag of the release build (which has no `<base>`, so a
+/// strict `base-uri 'none'` policy holds), else the document's base URL.
 fn document_base_path() -> String {
+    if let Ok(Some(meta)) = document().query_selector("meta[name=pc-base]") {
+        if let Some(path) = meta.get_attribute("content").filter(|p| p.starts_with('/')) {
+            return path;
+        }
+    }
     document()
         .base_uri()
         .ok()
@@ -173,7 +180,15 @@ fn document_base_path() -> String {
 /// Reads `config.json` (beside index.html) and mounts the app, or an error page.
 pub async fn start() {
     let base = document_base_path();
-    let text = match gloo_net::http::Request::get("config.json")
+    let config_url = format!(
+        "{}config.json",
+        if base.ends_with('/') {
+            base.clone()
+        } else {
+            format!("{base}/")
+        }
+    );
+    let text = match gloo_net::http::Request::get(&config_url)
         .header("Cache-Control", "no-cache")
         .send()
         .await

@@ -163,6 +163,8 @@ async fn duns_look_up_to_done_with_exactly_one_account() {
         // The answers are closed once enrolled.
         c.goto(&format!("{url}/enroll/company")).await.unwrap();
         heading(&c, "You're enrolled").await;
+        // The whole journey ran under the strict policy without a violation.
+        assert_eq!(server.lock().await.csp_reports().await, 0);
     })
     .await;
 }
@@ -726,6 +728,37 @@ async fn a_duns_prefill_is_checked_like_manual_entry() {
                 tokio::time::Instant::now() < deadline,
                 "draft not saved: {d}"
             );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_strict_policy_is_enforced_and_violations_reach_the_server() {
+    e2e("en-US", |c, server| async move {
+        let url = server.lock().await.url();
+        c.goto(&format!("{url}/enroll")).await.unwrap();
+        heading(&c, "Enroll in Partner Center").await;
+        // No inline script survived the build: the start-up script is a file.
+        let inline: i64 = c
+            .execute("return [...document.scripts].filter(s => !s.src).length", vec![])
+            .await
+            .unwrap()
+            .as_i64()
+            .unwrap();
+        assert_eq!(inline, 0);
+        assert_eq!(server.lock().await.csp_reports().await, 0);
+        // Something the policy forbids is blocked and reported.
+        c.execute(
+            "const i = document.createElement('img'); i.src = 'https://example.invalid/x.png'; document.body.append(i);",
+            vec![],
+        )
+        .await
+        .unwrap();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while server.lock().await.csp_reports().await == 0 {
+            assert!(tokio::time::Instant::now() < deadline, "the violation was never reported");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     })

@@ -173,6 +173,16 @@ impl Server {
         pool.close().await;
     }
 
+    /// Content-Security-Policy violations browsers reported to the server.
+    pub async fn csp_reports(&self) -> u64 {
+        let res = reqwest::get(format!("{}/api/v1/dev/csp-reports", self.url()))
+            .await
+            .unwrap();
+        res.json::<Value>().await.unwrap()["count"]
+            .as_u64()
+            .unwrap()
+    }
+
     /// The development mailbox, newest first.
     pub async fn mailbox(&self) -> Vec<Value> {
         let res = reqwest::get(format!("{}/api/v1/dev/mailbox", self.url()))

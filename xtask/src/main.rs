@@ -2,6 +2,7 @@
 //! test layer. Both first install whatever tool is missing, from the package
 //! registries only, and skip what is already there.
 
+mod csp;
 mod sizes;
 mod tools;
 
@@ -99,6 +100,7 @@ fn build_release(root: &Path) -> Res {
     step("building the app (trunk, release)");
     sh(cargo().args(["fetch", "--locked"]))?;
     sh(Command::new("trunk").args(["build", "--release"]))?;
+    csp::externalize(&root.join("dist"))?;
     let n = sizes::precompress(&root.join("dist"))?;
     println!("precompressed {n} files (brotli, gzip)");
     step("building the server (release)");

@@ -85,6 +85,11 @@ pub struct Config {
     #[arg(long = "cors-origin", env = "CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
+    /// Who may frame the app: the CSP `frame-ancestors` sources, e.g.
+    /// "'self' https://portal.contoso.com".
+    #[arg(long, env = "FRAME_ANCESTORS", default_value = "'none'")]
+    pub frame_ancestors: String,
+
     /// Agreement text files (repeat the flag, or separate with commas in
     /// AGREEMENT_FILES); the last version of each id is current. Without it,
     /// the sample agreement in the repository is served.

@@ -54,6 +54,10 @@ pub fn refusal(method: &Method, headers: &HeaderMap, allowed: &[String]) -> Opti
 
 /// Middleware refusing cross-site state changes with 403 problem+json.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    // Browsers send CSP reports on their own, without the app's header.
+    if req.uri().path() == "/api/v1/csp-reports" {
+        return next.run(req).await;
+    }
     if let Some(why) = refusal(req.method(), req.headers(), &state.config.cors_origins) {
         tracing::warn!(method = %req.method(), path = %req.uri().path(), why, "refused a cross-site request");
         return ApiError::other(

@@ -15,7 +15,7 @@ pub mod static_files;
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderName, HeaderValue};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -30,6 +30,8 @@ pub struct AppState {
     pub limits: Arc<auth::Limits>,
     pub passwords: Arc<auth::Passwords>,
     pub agreements: Arc<agreements::Agreements>,
+    /// Content-Security-Policy violations reported by browsers since start.
+    pub csp_reports: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             limits,
             passwords: Arc::new(auth::Passwords::new()),
             agreements: Arc::new(agreements),
+            csp_reports: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
     }
 }
@@ -58,6 +61,8 @@ pub fn app(state: AppState) -> Router {
         api
     };
     let cors = csrf::cors(&state.config.cors_origins);
+    let csp = HeaderValue::from_str(&http::security::content_security_policy(&state.config))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     api.layer(axum::middleware::from_fn_with_state(
         state.clone(),
         csrf::guard,
@@ -77,4 +82,13 @@ pub fn app(state: AppState) -> Router {
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        csp,
+    ))
+    .layer(SetResponseHeaderLayer::if_not_present(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
+    ))
+    .layer(axum::middleware::from_fn(http::security::hsts))
 }

@@ -415,3 +415,56 @@ async fn cors_grants_credentials_to_allowed_origins_only() {
         .unwrap();
     assert_eq!(t.send(cross).await.status, StatusCode::CREATED);
 }
+
+#[tokio::test]
+async fn every_response_carries_the_strict_security_policy() {
+    let t = test_app_with(|c| c.frame_ancestors = "'self' https://portal.contoso.com".into()).await;
+    let a = t.call("GET", "/api/v1/health", None, None).await;
+    let csp = a.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    for part in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval';",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'self' https://portal.contoso.com",
+    ] {
+        assert!(csp.contains(part), "{part} missing from {csp}");
+    }
+    assert!(
+        !csp.contains("'unsafe-inline'") && !csp.contains(" 'unsafe-eval'"),
+        "{csp}"
+    );
+    assert_eq!(a.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(a.headers.get("permissions-policy").is_some());
+    assert!(
+        a.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+        "no HSTS on plain HTTP"
+    );
+    let tls = t
+        .send(
+            Request::get("/api/v1/health")
+                .header("x-forwarded-proto", "https")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(tls.headers[header::STRICT_TRANSPORT_SECURITY]
+        .to_str()
+        .unwrap()
+        .starts_with("max-age="));
+}
+
+#[tokio::test]
+async fn browsers_can_report_violations_without_the_app_header() {
+    let t = test_app_with(|c| c.dev = true).await;
+    let report = Request::post("/api/v1/csp-reports")
+        .header(header::CONTENT_TYPE, "application/csp-report")
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from(
+            r#"{"csp-report":{"violated-directive":"img-src"}}"#,
+        ))
+        .unwrap();
+    assert_eq!(t.send(report).await.status, StatusCode::NO_CONTENT);
+    let count = t.call("GET", "/api/v1/dev/csp-reports", None, None).await;
+    assert_eq!(count.body["count"], 1);
+}

@@ -6,6 +6,7 @@ pub mod agreements;
 pub mod dev;
 pub mod enrollment;
 pub mod health;
+pub mod security;
 pub mod verification;
 
 use std::sync::OnceLock;
@@ -55,6 +56,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(agreements::current))
         .routes(routes!(agreements::accept))
         .routes(routes!(dev::mailbox))
+        .routes(routes!(security::report))
+        .routes(routes!(security::report_count))
         .routes(routes!(verification::show))
         .routes(routes!(verification::confirm))
         .routes(routes!(verification::decline))
