@@ -21,7 +21,10 @@ commands:
   run [server flags…]   install tools, build the app and run the server on
                         http://127.0.0.1:8080 (PORT / --port, DATABASE_URL override)
   test                  install tools and run every test layer
-  build                 install tools and build the release app (dist/) and server";
+  build                 install tools and build the release app (dist/) and server
+  dist [--public-url P] install tools and build the app alone for a static host or
+                        CDN under path P (default /), with a _headers cache and
+                        security manifest";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Some("run") => run(&root, &args[1..]),
         Some("test") => test(&root),
         Some("build") => tools::bootstrap(&root, false).and_then(|_| build_release(&root)),
+        Some("dist") => tools::bootstrap(&root, false).and_then(|_| dist(&root, &args[1..])),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -95,14 +99,51 @@ pub fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-/// The release app in `dist/`, precompressed, and the release server.
-fn build_release(root: &Path) -> Res {
-    step("building the app (trunk, release)");
+/// The release app in `dist/`: no inline script, precompressed.
+fn build_app(root: &Path, public_url: &str) -> Res {
+    step(&format!(
+        "building the app (trunk, release, public URL {public_url})"
+    ));
     sh(cargo().args(["fetch", "--locked"]))?;
-    sh(Command::new("trunk").args(["build", "--release"]))?;
+    sh(Command::new("trunk").args(["build", "--release", "--public-url", public_url]))?;
     csp::externalize(&root.join("dist"))?;
     let n = sizes::precompress(&root.join("dist"))?;
     println!("precompressed {n} files (brotli, gzip)");
+    Ok(())
+}
+
+/// `cargo xtask dist`: the app alone, for any static host or CDN.
+fn dist(root: &Path, args: &[String]) -> Res {
+    let public_url = match args {
+        [] => "/".to_owned(),
+        [flag, value] if flag == "--public-url" => {
+            let v = value.trim();
+            if !v.starts_with('/') {
+                return Err(format!("--public-url {v:?} must be a path starting with /"));
+            }
+            if v.ends_with('/') {
+                v.to_owned()
+            } else {
+                format!("{v}/")
+            }
+        }
+        _ => {
+            return Err(format!(
+                "usage: cargo xtask dist [--public-url /path/]\n\n{USAGE}"
+            ))
+        }
+    };
+    build_app(root, &public_url)?;
+    let manifest = sizes::headers_manifest(&root.join("dist"), &public_url)?;
+    std::fs::write(root.join("dist/_headers"), manifest)
+        .map_err(|e| format!("dist/_headers: {e}"))?;
+    println!("dist/ is ready for {public_url} (see README › Deployment); _headers written");
+    Ok(())
+}
+
+/// The release app in `dist/` and the release server.
+fn build_release(root: &Path) -> Res {
+    build_app(root, "/")?;
     step("building the server (release)");
     sh(cargo().args(["build", "--release", "--locked", "-p", "pc-server"]))
 }

@@ -50,6 +50,45 @@ pub fn precompress(dist: &Path) -> Result<usize, String> {
     Ok(n)
 }
 
+/// Whether a file name carries trunk's content hash (`name-0123456789abcdef.ext`).
+pub fn is_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() >= 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// A `_headers` file (Netlify, Cloudflare Pages and others read it): hashed
+/// files cached for a year, the page and the runtime config always
+/// revalidated, and the security headers the app is built for.
+pub fn headers_manifest(dist: &Path, public_url: &str) -> Result<String, String> {
+    let mut out = format!(
+        "{public_url}*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  \
+         Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=()\n  \
+         Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'\n\n"
+    );
+    for name in ["", "index.html", "config.json"] {
+        out.push_str(&format!(
+            "{public_url}{name}\n  Cache-Control: no-cache\n\n"
+        ));
+    }
+    let mut names: Vec<String> = fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| is_hashed(n) && !n.ends_with(".br") && !n.ends_with(".gz"))
+        .collect();
+    names.sort();
+    for n in names {
+        out.push_str(&format!(
+            "{public_url}{n}\n  Cache-Control: public, max-age=31536000, immutable\n\n"
+        ));
+    }
+    Ok(out)
+}
+
 /// The files `index.html` makes the browser fetch at start (scripts, the
 /// wasm, styles, icons), plus the page and the runtime configuration.
 pub fn initial_assets(index: &str) -> Vec<String> {
@@ -130,6 +169,29 @@ const wasm = await init({ module_or_path: '/app-0123_bg.wasm' });
                 "app-0123_bg.wasm"
             ]
         );
+    }
+
+    #[test]
+    fn the_headers_manifest_caches_hashed_files_and_revalidates_the_rest() {
+        let dir = std::env::temp_dir().join(format!("pc-headers-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for f in [
+            "index.html",
+            "config.json",
+            "app-0123456789abcdef_bg.wasm",
+            "app-0123456789abcdef_bg.wasm.br",
+            "loader-0123456789abcdef.js",
+        ] {
+            fs::write(dir.join(f), "x").unwrap();
+        }
+        let m = headers_manifest(&dir, "/portal/partners/").unwrap();
+        assert!(m.contains("/portal/partners/index.html\n  Cache-Control: no-cache"));
+        assert!(m.contains("/portal/partners/config.json\n  Cache-Control: no-cache"));
+        assert!(m.contains("/portal/partners/app-0123456789abcdef_bg.wasm\n  Cache-Control: public, max-age=31536000, immutable"));
+        assert!(m.contains("/portal/partners/loader-0123456789abcdef.js\n  Cache-Control: public"));
+        assert!(!m.contains(".wasm.br"));
+        assert!(m.contains("base-uri 'none'") && !m.contains("unsafe-inline"));
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -124,17 +124,50 @@ fn secure_attr(config: &Config, headers: &HeaderMap) -> &'static str {
 }
 
 /// `Set-Cookie` for a new session. No `Max-Age`: the server ends sessions.
+/// The request comes from a page on another origin that may call the API
+/// (`--cors-origin`): the cookie must then travel in cross-site requests.
+fn from_allowed_other_origin(config: &Config, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers
+        .get(axum::http::header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let own = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        == Some(host);
+    !own && config.cors_origins.iter().any(|o| o == origin)
+}
+
+/// The cookie's attributes after its value. When the app is served from
+/// another site than the API, the cookie is `SameSite=None; Secure;
+/// Partitioned` (a third-party cookie kept in the app's partition);
+/// otherwise `SameSite=Lax`.
+fn cookie_attrs(config: &Config, headers: &HeaderMap) -> String {
+    if from_allowed_other_origin(config, headers) {
+        "Path=/; HttpOnly; SameSite=None; Secure; Partitioned".to_owned()
+    } else {
+        format!(
+            "Path=/; HttpOnly; SameSite=Lax{}",
+            secure_attr(config, headers)
+        )
+    }
+}
+
+/// `Set-Cookie` for a new session. No `Max-Age`: the server ends sessions.
 pub fn session_cookie(config: &Config, headers: &HeaderMap, id: &str) -> String {
-    format!(
-        "{SESSION_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax{}",
-        secure_attr(config, headers)
-    )
+    format!("{SESSION_COOKIE}={id}; {}", cookie_attrs(config, headers))
 }
 
 pub fn clear_cookie(config: &Config, headers: &HeaderMap) -> String {
     format!(
-        "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        secure_attr(config, headers)
+        "{SESSION_COOKIE}=; Max-Age=0; {}",
+        cookie_attrs(config, headers)
     )
 }
 
@@ -291,6 +324,35 @@ mod tests {
         h.insert(HOST, "localhost:8080".parse().unwrap());
         h.insert("x-forwarded-proto", "https".parse().unwrap());
         assert!(session_cookie(&cfg, &h, "abc").ends_with("; Secure"));
+    }
+
+    #[test]
+    fn an_allowed_app_on_another_site_gets_a_partitioned_cross_site_cookie() {
+        let mut cfg = Config::for_tests("sqlite::memory:");
+        cfg.cors_origins = vec!["https://portal.contoso.com".into()];
+        let mut h = HeaderMap::new();
+        h.insert(HOST, "api.partners.example".parse().unwrap());
+        h.insert(
+            axum::http::header::ORIGIN,
+            "https://portal.contoso.com".parse().unwrap(),
+        );
+        let c = session_cookie(&cfg, &h, "abc");
+        assert!(
+            c.ends_with("HttpOnly; SameSite=None; Secure; Partitioned"),
+            "{c}"
+        );
+        assert!(clear_cookie(&cfg, &h).contains("Max-Age=0; Path=/; HttpOnly; SameSite=None"));
+        // An origin not on the list, or the API's own origin, keeps Lax.
+        h.insert(
+            axum::http::header::ORIGIN,
+            "https://evil.example".parse().unwrap(),
+        );
+        assert!(session_cookie(&cfg, &h, "abc").contains("SameSite=Lax"));
+        h.insert(
+            axum::http::header::ORIGIN,
+            "https://api.partners.example".parse().unwrap(),
+        );
+        assert!(session_cookie(&cfg, &h, "abc").contains("SameSite=Lax"));
     }
 
     #[test]
