@@ -12,6 +12,8 @@ pub struct Config {
     /// Path the app's routes live under, without a trailing slash ("" for the root).
     pub base_path: String,
     pub default_locale: Locale,
+    /// The languages offered, in the switcher's order (never empty).
+    pub allowed_locales: Vec<Locale>,
 }
 
 /// The file as written by an operator; every key optional.
@@ -21,6 +23,7 @@ struct RawConfig {
     api_base_url: Option<String>,
     base_path: Option<String>,
     default_locale: Option<String>,
+    allowed_locales: Option<Vec<String>>,
 }
 
 /// Why a configuration could not be used, in words an operator can act on.
@@ -46,6 +49,7 @@ impl Config {
             api_base_url: String::new(),
             base_path: trim_slashes(document_base_path),
             default_locale: Locale::EnUs,
+            allowed_locales: Locale::ALL.to_vec(),
         }
     }
 
@@ -78,6 +82,30 @@ impl Config {
                     Locale::ALL.map(|l| l.tag()).join(", ")
                 ))
             })?;
+        }
+        if let Some(tags) = raw.allowed_locales {
+            let mut allowed = vec![];
+            for tag in &tags {
+                let l = Locale::from_tag(tag).ok_or_else(|| {
+                    ConfigError(format!(
+                        "config.json: allowedLocales has {tag:?}, which is not one of {}",
+                        Locale::ALL.map(|l| l.tag()).join(", ")
+                    ))
+                })?;
+                if !allowed.contains(&l) {
+                    allowed.push(l);
+                }
+            }
+            if allowed.is_empty() {
+                return Err(ConfigError("config.json: allowedLocales is empty".into()));
+            }
+            cfg.allowed_locales = allowed;
+        }
+        if !cfg.allowed_locales.contains(&cfg.default_locale) {
+            return Err(ConfigError(format!(
+                "config.json: defaultLocale {} is not in allowedLocales",
+                cfg.default_locale.tag()
+            )));
         }
         Ok(cfg)
     }
@@ -117,6 +145,25 @@ mod tests {
         );
         assert_eq!(c.base_path, "/portal/partners");
         assert_eq!(c.default_locale, Locale::ZhTw);
+    }
+
+    #[test]
+    fn allowed_locales_are_read_and_checked() {
+        let c = Config::parse(
+            Some(r#"{"allowedLocales":["zh-TW"],"defaultLocale":"zh-TW"}"#),
+            "/",
+        )
+        .unwrap();
+        assert_eq!(c.allowed_locales, [Locale::ZhTw]);
+        assert_eq!(
+            Config::parse(None, "/").unwrap().allowed_locales,
+            Locale::ALL
+        );
+        let e = Config::parse(Some(r#"{"allowedLocales":["zh-TW"]}"#), "/").unwrap_err();
+        assert!(e.0.contains("not in allowedLocales"), "{e:?}");
+        let e = Config::parse(Some(r#"{"allowedLocales":["de-DE"]}"#), "/").unwrap_err();
+        assert!(e.0.contains("de-DE"), "{e:?}");
+        assert!(Config::parse(Some(r#"{"allowedLocales":[]}"#), "/").is_err());
     }
 
     #[test]

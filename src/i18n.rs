@@ -63,12 +63,24 @@ impl Locale {
     }
 }
 
-/// Picks the locale: the user's earlier choice, then the browser's
-/// preferences in order, then the configured default.
-pub fn choose(stored: Option<&str>, browser: &[String], default: Locale) -> Locale {
+/// Picks the locale among `allowed`: the user's earlier choice, then the
+/// browser's preferences in order, then the configured default.
+pub fn choose(
+    stored: Option<&str>,
+    browser: &[String],
+    default: Locale,
+    allowed: &[Locale],
+) -> Locale {
+    let ok = |l: &Locale| allowed.contains(l);
     stored
         .and_then(Locale::from_tag)
-        .or_else(|| browser.iter().find_map(|t| Locale::best_match(t)))
+        .filter(ok)
+        .or_else(|| {
+            browser
+                .iter()
+                .filter_map(|t| Locale::best_match(t))
+                .find(ok)
+        })
         .unwrap_or(default)
 }
 
@@ -266,12 +278,25 @@ mod tests {
     #[test]
     fn locale_is_chosen_from_storage_then_browser_then_default() {
         let browser = vec!["fr-FR".to_owned(), "zh-Hant-TW".to_owned(), "en".to_owned()];
-        assert_eq!(choose(Some("en-US"), &browser, Locale::EnUs), Locale::EnUs);
-        assert_eq!(choose(None, &browser, Locale::EnUs), Locale::ZhTw);
+        let all = Locale::ALL;
         assert_eq!(
-            choose(Some("garbage"), &["de".into()], Locale::ZhTw),
+            choose(Some("en-US"), &browser, Locale::EnUs, &all),
+            Locale::EnUs
+        );
+        assert_eq!(choose(None, &browser, Locale::EnUs, &all), Locale::ZhTw);
+        assert_eq!(
+            choose(Some("garbage"), &["de".into()], Locale::ZhTw, &all),
             Locale::ZhTw
         );
-        assert_eq!(choose(None, &["en-GB".into()], Locale::ZhTw), Locale::EnUs);
+        assert_eq!(
+            choose(None, &["en-GB".into()], Locale::ZhTw, &all),
+            Locale::EnUs
+        );
+        // Only what the deployment allows.
+        let zh = [Locale::ZhTw];
+        assert_eq!(
+            choose(Some("en-US"), &["en".into()], Locale::ZhTw, &zh),
+            Locale::ZhTw
+        );
     }
 }

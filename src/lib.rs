@@ -54,6 +54,7 @@ pub fn App(config: Config) -> impl IntoView {
         stored.as_deref(),
         &browser_languages(),
         config.default_locale,
+        &config.allowed_locales,
     );
     let i18n = I18n::new(locale);
     let api = Api::new(config.clone());

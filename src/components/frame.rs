@@ -51,7 +51,8 @@ pub fn SiteHeader() -> impl IntoView {
                             }
                         }
                     >
-                        {Locale::ALL
+                        {expect_context::<crate::config::Config>()
+                            .allowed_locales
                             .into_iter()
                             .map(|l| {
                                 view! {

@@ -264,3 +264,39 @@ async fn typed_account_answers_survive_a_reload_but_never_the_password() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_broken_runtime_config_shows_a_readable_page_not_a_blank_one() {
+    let dist = dist_with_config("{\"apiBaseUrl\": ");
+    let path = dist.path().to_path_buf();
+    e2e_full("en-US", &[], path, |c, server| async move {
+        let url = server.lock().await.url();
+        c.goto(&format!("{url}/enroll")).await.unwrap();
+        heading(&c, "Partner Center could not start").await;
+        see(&c, "config.json is not valid").await;
+    })
+    .await;
+    drop(dist);
+}
+
+#[tokio::test]
+async fn the_runtime_config_limits_the_languages_offered() {
+    let dist = dist_with_config(r#"{"allowedLocales": ["zh-TW"], "defaultLocale": "zh-TW"}"#);
+    let path = dist.path().to_path_buf();
+    e2e_full("en-US", &[], path, |c, server| async move {
+        let url = server.lock().await.url();
+        c.goto(&format!("{url}/enroll")).await.unwrap();
+        // An English browser, but this deployment offers Traditional Chinese only.
+        heading(&c, "註冊合作夥伴中心").await;
+        let options = c
+            .execute(
+                "return document.querySelectorAll('header select option').length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(options, 1);
+    })
+    .await;
+    drop(dist);
+}

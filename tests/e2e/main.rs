@@ -47,15 +47,17 @@ pub struct Server {
     port: u16,
     db_dir: tempfile::TempDir,
     extra_args: Vec<String>,
+    dist: PathBuf,
 }
 
 impl Server {
-    pub async fn start(extra_args: &[&str]) -> Server {
+    pub async fn start(extra_args: &[&str], dist: PathBuf) -> Server {
         let mut s = Server {
             child: None,
             port: free_port(),
             db_dir: tempfile::tempdir().unwrap(),
             extra_args: extra_args.iter().map(|a| a.to_string()).collect(),
+            dist,
         };
         s.spawn().await;
         s
@@ -69,7 +71,7 @@ impl Server {
         let db = format!("sqlite://{}", self.db_dir.path().join("e2e.db").display());
         let mut child = Command::new(env_path("PC_SERVER_BIN"))
             .arg("--dist")
-            .arg(env_path("PC_DIST"))
+            .arg(&self.dist)
             .args([
                 "--database-url",
                 &db,
@@ -291,7 +293,31 @@ where
     F: FnOnce(Client, Arc<Mutex<Server>>) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let server = Arc::new(Mutex::new(Server::start(server_args).await));
+    e2e_full(lang, server_args, env_path("PC_DIST"), body).await
+}
+
+/// A copy of the built app whose `config.json` says `config`.
+pub fn dist_with_config(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(env_path("PC_DIST")).unwrap().flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join("config.json"), config).unwrap();
+    for stale in ["config.json.br", "config.json.gz"] {
+        let _ = std::fs::remove_file(dir.path().join(stale));
+    }
+    dir
+}
+
+/// Like `e2e_with`, serving the app from `dist`.
+pub async fn e2e_full<F, Fut>(lang: &str, server_args: &[&str], dist: PathBuf, body: F)
+where
+    F: FnOnce(Client, Arc<Mutex<Server>>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let server = Arc::new(Mutex::new(Server::start(server_args, dist).await));
     let mut b = browser(lang).await;
     let outcome = tokio::spawn(body(b.client.clone(), server.clone())).await;
     let _ = b.client.close().await;

@@ -37,7 +37,9 @@ pub fn precompress(dist: &Path) -> Result<usize, String> {
             continue;
         }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if !COMPRESSIBLE.contains(&ext) {
+        // Operators edit config.json in place; a stale .br beside it would win.
+        let runtime_config = path.file_name().is_some_and(|n| n == "config.json");
+        if !COMPRESSIBLE.contains(&ext) || runtime_config {
             continue;
         }
         let data = fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
