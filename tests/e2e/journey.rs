@@ -43,6 +43,23 @@ async fn manual_us_company(c: &Client) {
     button(c, "Continue").await.click().await.unwrap();
 }
 
+/// A signed-in applicant of contoso.com in the browser: (app URL, session).
+async fn applicant(c: &Client, server: &tokio::sync::Mutex<Server>) -> (String, String) {
+    let s = server.lock().await;
+    let session = s.create_account("contoso.com", "mei@contoso.com").await;
+    let url = s.url();
+    drop(s);
+    use_session(c, &url, &session).await;
+    (url, session)
+}
+
+/// Company (by hand, US) and contact answered: on the way to Check your answers.
+async fn to_review(c: &Client, url: &str) {
+    c.goto(&format!("{url}/enroll/company")).await.unwrap();
+    manual_us_company(c).await;
+    contact_step(c, "wei@contoso.com").await;
+}
+
 fn enroll_body() -> Value {
     json!({
         "profile": {"country": "US", "legal_name": "Contoso Ltd.", "line1": "1 Contoso Way", "line2": "",
@@ -88,11 +105,7 @@ async fn mails_to(server: &Server, to: &str) -> usize {
 #[tokio::test]
 async fn duns_look_up_to_done_with_exactly_one_account() {
     e2e("en-US", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
+        let (url, session) = applicant(&c, &server).await;
         c.goto(&format!("{url}/enroll/account")).await.unwrap();
         link(&c, "Continue enrollment").await.click().await.unwrap();
 
@@ -172,11 +185,7 @@ async fn duns_look_up_to_done_with_exactly_one_account() {
 #[tokio::test]
 async fn manual_entry_checks_postal_codes_for_us_taiwan_and_germany() {
     e2e("en-US", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
+        let (url, session) = applicant(&c, &server).await;
         let cases = [
             ("US", "State", Some("WA"), "ZIP code", "9810", "98101-2345"),
             ("TW", "State or region", None, "Postal code", "1100", "110"),
@@ -235,11 +244,7 @@ async fn manual_entry_checks_postal_codes_for_us_taiwan_and_germany() {
 #[tokio::test]
 async fn an_unknown_duns_number_offers_entry_by_hand() {
     e2e("en-US", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
+        let (url, _) = applicant(&c, &server).await;
         c.goto(&format!("{url}/enroll/company")).await.unwrap();
         fill(&c, "DUNS number", "999 999 999").await;
         button(&c, "Look up").await.click().await.unwrap();
@@ -284,11 +289,7 @@ async fn steps_run_in_order() {
 #[tokio::test]
 async fn contact_rules_consumer_email_refused_and_other_domain_warned() {
     e2e("en-US", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
+        let (url, _) = applicant(&c, &server).await;
         c.goto(&format!("{url}/enroll/company")).await.unwrap();
         manual_us_company(&c).await;
         contact_step(&c, "wei@hotmail.com").await;
@@ -312,14 +313,8 @@ async fn contact_rules_consumer_email_refused_and_other_domain_warned() {
 #[tokio::test]
 async fn change_links_return_to_check_your_answers() {
     e2e("en-US", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
-        c.goto(&format!("{url}/enroll/company")).await.unwrap();
-        manual_us_company(&c).await;
-        contact_step(&c, "wei@contoso.com").await;
+        let (url, _) = applicant(&c, &server).await;
+        to_review(&c, &url).await;
         heading(&c, "Check your answers").await;
         find(&c, "//section[contains(@class,'review-group')][.//h2[normalize-space(.)='Legal business profile']]//a[contains(normalize-space(.),'Change')]")
             .await
@@ -349,11 +344,7 @@ async fn change_links_return_to_check_your_answers() {
 #[tokio::test]
 async fn a_draft_resumes_in_a_fresh_browser_after_sign_in() {
     e2e("en-US", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
+        let (url, session) = applicant(&c, &server).await;
         c.goto(&format!("{url}/enroll/company")).await.unwrap();
         select(&c, "Country or region", "TW").await;
         choose(&c, "Enter the details myself").await;
@@ -417,14 +408,8 @@ async fn a_draft_resumes_in_a_fresh_browser_after_sign_in() {
 #[tokio::test]
 async fn the_server_failing_mid_journey_shows_a_banner_and_loses_nothing() {
     e2e("en-US", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
-        c.goto(&format!("{url}/enroll/company")).await.unwrap();
-        manual_us_company(&c).await;
-        contact_step(&c, "wei@contoso.com").await;
+        let (url, _) = applicant(&c, &server).await;
+        to_review(&c, &url).await;
         heading(&c, "Check your answers").await;
         server.lock().await.stop().await;
         button(&c, "Enroll now").await.click().await.unwrap();
@@ -441,14 +426,8 @@ async fn the_server_failing_mid_journey_shows_a_banner_and_loses_nothing() {
 #[tokio::test]
 async fn a_reload_during_enroll_now_still_makes_one_account() {
     e2e("en-US", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
-        c.goto(&format!("{url}/enroll/company")).await.unwrap();
-        manual_us_company(&c).await;
-        contact_step(&c, "wei@contoso.com").await;
+        let (url, _) = applicant(&c, &server).await;
+        to_review(&c, &url).await;
         button(&c, "Enroll now").await.click().await.unwrap();
         c.refresh().await.unwrap();
         // Wherever the reload landed, finishing gives one account.
@@ -627,11 +606,7 @@ async fn an_expired_link_says_so_and_offers_a_new_one() {
 #[tokio::test]
 async fn the_journey_speaks_traditional_chinese() {
     e2e("zh-TW", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
+        let (url, _) = applicant(&c, &server).await;
         c.goto(&format!("{url}/enroll/company")).await.unwrap();
         heading(&c, "法定商務資料").await;
         fill(&c, "DUNS 號碼", "656478213").await;
@@ -651,14 +626,8 @@ async fn the_journey_speaks_traditional_chinese() {
 #[tokio::test]
 async fn a_server_error_on_enroll_now_shows_a_banner_and_retry_completes_it() {
     e2e("en-US", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
-        c.goto(&format!("{url}/enroll/company")).await.unwrap();
-        manual_us_company(&c).await;
-        contact_step(&c, "wei@contoso.com").await;
+        let (url, session) = applicant(&c, &server).await;
+        to_review(&c, &url).await;
         heading(&c, "Check your answers").await;
         // The database refuses the write: the server answers 500.
         server
@@ -683,11 +652,7 @@ async fn a_server_error_on_enroll_now_shows_a_banner_and_retry_completes_it() {
 #[tokio::test]
 async fn a_duns_prefill_is_checked_like_manual_entry() {
     e2e("en-US", |c, server| async move {
-        let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let url = s.url();
-        drop(s);
-        use_session(&c, &url, &session).await;
+        let (url, session) = applicant(&c, &server).await;
         c.goto(&format!("{url}/enroll/company")).await.unwrap();
         fill(&c, "DUNS number", "315-667-201").await;
         button(&c, "Look up").await.click().await.unwrap();
