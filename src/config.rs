@@ -55,10 +55,20 @@ impl Config {
 
     /// Parses `config.json`; `None` (no file) gives the defaults.
     pub fn parse(text: Option<&str>, document_base_path: &str) -> Result<Self, ConfigError> {
+        Self::parse_from(text, document_base_path, "config.json")
+    }
+
+    /// Parses configuration JSON from `source` (named in error messages):
+    /// `config.json`, or the options of an embedded app.
+    pub fn parse_from(
+        text: Option<&str>,
+        document_base_path: &str,
+        source: &str,
+    ) -> Result<Self, ConfigError> {
         let mut cfg = Config::defaults(document_base_path);
         let Some(text) = text else { return Ok(cfg) };
         let raw: RawConfig = serde_json::from_str(text)
-            .map_err(|e| ConfigError(format!("config.json is not valid: {e}")))?;
+            .map_err(|e| ConfigError(format!("{source} is not valid: {e}")))?;
         if let Some(url) = raw.api_base_url {
             let url = url.trim().trim_end_matches('/').to_owned();
             let ok = url.is_empty()
@@ -67,7 +77,7 @@ impl Config {
                 || url.starts_with('/');
             if !ok {
                 return Err(ConfigError(format!(
-                    "config.json: apiBaseUrl {url:?} must be empty, an absolute http(s) URL or a path starting with /"
+                    "{source}: apiBaseUrl {url:?} must be empty, an absolute http(s) URL or a path starting with /"
                 )));
             }
             cfg.api_base_url = url;
@@ -78,7 +88,7 @@ impl Config {
         if let Some(tag) = raw.default_locale {
             cfg.default_locale = Locale::from_tag(&tag).ok_or_else(|| {
                 ConfigError(format!(
-                    "config.json: defaultLocale {tag:?} is not one of {}",
+                    "{source}: defaultLocale {tag:?} is not one of {}",
                     Locale::ALL.map(|l| l.tag()).join(", ")
                 ))
             })?;
@@ -88,7 +98,7 @@ impl Config {
             for tag in &tags {
                 let l = Locale::from_tag(tag).ok_or_else(|| {
                     ConfigError(format!(
-                        "config.json: allowedLocales has {tag:?}, which is not one of {}",
+                        "{source}: allowedLocales has {tag:?}, which is not one of {}",
                         Locale::ALL.map(|l| l.tag()).join(", ")
                     ))
                 })?;
@@ -97,13 +107,13 @@ impl Config {
                 }
             }
             if allowed.is_empty() {
-                return Err(ConfigError("config.json: allowedLocales is empty".into()));
+                return Err(ConfigError("{source}: allowedLocales is empty".into()));
             }
             cfg.allowed_locales = allowed;
         }
         if !cfg.allowed_locales.contains(&cfg.default_locale) {
             return Err(ConfigError(format!(
-                "config.json: defaultLocale {} is not in allowedLocales",
+                "{source}: defaultLocale {} is not in allowedLocales",
                 cfg.default_locale.tag()
             )));
         }
@@ -176,5 +186,17 @@ mod tests {
         assert!(e.0.contains("apiBaseUrl"), "{e:?}");
         let e = Config::parse(Some(r#"{"apiBase":"/x"}"#), "/").unwrap_err();
         assert!(e.0.contains("apiBase"), "{e:?}");
+    }
+
+    #[test]
+    fn embedding_options_are_named_as_such() {
+        let e = Config::parse_from(
+            Some(r#"{"basePath":"/p","locale":"x"}"#),
+            "/",
+            "the embedding options",
+        )
+        .unwrap_err();
+        assert!(e.0.starts_with("the embedding options"), "{e:?}");
+        assert!(e.0.contains("locale"), "{e:?}");
     }
 }

@@ -6,6 +6,7 @@ pub mod components;
 pub mod config;
 pub mod enroll;
 pub mod form;
+pub mod host;
 pub mod i18n;
 pub mod intl;
 pub mod page;
@@ -13,8 +14,10 @@ pub mod session;
 pub mod verify;
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
+use wasm_bindgen::prelude::*;
 
 use crate::api::Api;
 use crate::components::{RetryBanner, SiteFooter, SiteHeader};
@@ -27,6 +30,7 @@ use crate::enroll::done::DoneStep;
 use crate::enroll::draft::Enrollment;
 use crate::enroll::review::ReviewStep;
 use crate::enroll::welcome::Welcome;
+use crate::host::Host;
 use crate::i18n::{I18n, Locale};
 use crate::page::NotFound;
 use crate::session::Auth;
@@ -47,8 +51,10 @@ fn browser_languages() -> Vec<String> {
         .collect()
 }
 
+/// The app in `root`: the page's `<body>` (standalone) or an element of a
+/// host page (`embedded`).
 #[component]
-pub fn App(config: Config) -> impl IntoView {
+pub fn App(config: Config, root: web_sys::HtmlElement, embedded: bool) -> impl IntoView {
     let stored = local_storage().and_then(|s| s.get_item(LOCALE_KEY).ok().flatten());
     let locale = i18n::choose(
         stored.as_deref(),
@@ -63,6 +69,8 @@ pub fn App(config: Config) -> impl IntoView {
     provide_context(api.clone());
     provide_context(auth);
     provide_context(config.clone());
+    let host = Host::new(root, embedded, config.base_path.clone());
+    provide_context(host);
     let enrollment = Enrollment::new();
     provide_context(enrollment);
     auth.refresh(api.clone());
@@ -87,9 +95,7 @@ pub fn App(config: Config) -> impl IntoView {
     // The page speaks the chosen language, and remembers it.
     Effect::new(move |prev: Option<Locale>| {
         let l = i18n.locale.get();
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", l.tag());
-        }
+        host.set_lang(l.tag());
         if prev.is_some() {
             if let Some(s) = local_storage() {
                 let _ = s.set_item(LOCALE_KEY, l.tag());
@@ -113,10 +119,10 @@ pub fn App(config: Config) -> impl IntoView {
         <Router base=config.base_path.clone()>
             <a
                 class="skip-link"
-                href="#main"
+                href="#pc-main"
                 on:click=move |ev| {
                     ev.prevent_default();
-                    components::focus_id("main");
+                    host.focus("pc-main");
                 }
             >
                 {i18n.tr("skip-to-main")}
@@ -127,9 +133,18 @@ pub fn App(config: Config) -> impl IntoView {
                 busy=retrying
                 on_retry=retry_session
             />
-            <main id="main" class="main" tabindex="-1">
+            <RouteFocus />
+            // Inside a host page the app is a labelled region of the
+            // host's main content, not a second main landmark.
+            <div
+                id="pc-main"
+                class="main"
+                tabindex="-1"
+                role=if embedded { "region" } else { "main" }
+                aria-label=move || embedded.then(|| i18n.t("product-name"))
+            >
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/enroll" /> } />
+                    <Route path=path!("/") view=ToWelcome />
                     <Route path=path!("/enroll") view=Welcome />
                     <Route path=path!("/enroll/account") view=AccountStep />
                     <Route path=path!("/enroll/company") view=CompanyStep />
@@ -139,10 +154,31 @@ pub fn App(config: Config) -> impl IntoView {
                     <Route path=path!("/enroll/done") view=DoneStep />
                     <Route path=path!("/verify-email/:token") view=VerifyEmail />
                 </Routes>
-            </main>
+            </div>
             <SiteFooter />
         </Router>
     }
+}
+
+/// "/" is the journey's start.
+#[component]
+fn ToWelcome() -> impl IntoView {
+    let host = host::use_host();
+    use_navigate()("/enroll", host.redirect());
+}
+
+/// Moves focus to the new page's heading after each route change.
+#[component]
+fn RouteFocus() -> impl IntoView {
+    let host = host::use_host();
+    let path = use_location().pathname;
+    Effect::new(move |prev: Option<String>| {
+        let p = path.get();
+        if prev.is_some_and(|prev| prev != p) {
+            host.focus_heading_soon();
+        }
+        p
+    });
 }
 
 /// Shown instead of the app when its configuration cannot be used.
@@ -207,11 +243,55 @@ pub async fn start() {
     if let Some(el) = document().get_element_by_id("boot") {
         el.remove();
     }
-    match config {
-        Ok(config) => mount_to_body(move || view! { <App config=config.clone() /> }),
-        Err(message) => {
-            leptos::logging::error!("{message}");
-            mount_to_body(move || view! { <ConfigErrorPage message=message.clone() /> })
-        }
+    let body = document().body().expect("the page has a body");
+    std::mem::forget(mount(body, false, config));
+}
+
+/// Whether this page is the app's own `index.html` (rather than a host page
+/// that embeds the app).
+pub fn is_standalone() -> bool {
+    document()
+        .body()
+        .is_some_and(|b| b.has_attribute("data-partner-center"))
+}
+
+/// Mounts the app into `root`, or the error page if `config` is unusable.
+fn mount(
+    root: web_sys::HtmlElement,
+    embedded: bool,
+    config: Result<Config, String>,
+) -> leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState> {
+    if let Err(message) = &config {
+        leptos::logging::error!("{message}");
+    }
+    let r = root.clone();
+    mount_to(root, move || match config.clone() {
+        Ok(config) => view! { <App config=config root=r.clone() embedded=embedded /> }.into_any(),
+        Err(message) => view! { <ConfigErrorPage message=message /> }.into_any(),
+    })
+}
+
+/// An app mounted into a host page; `unmount()` removes it.
+#[wasm_bindgen]
+pub struct Mounted {
+    _view: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+}
+
+#[wasm_bindgen]
+impl Mounted {
+    /// Removes the app from its element and stops it.
+    pub fn unmount(self) {}
+}
+
+/// Embeds the app into `root`, an element of a host page (or of a shadow
+/// root). `options` is JSON with the keys of `config.json`. Used by
+/// `partner-center.js`, which wraps it as `mount()` and as the
+/// `<partner-center-app>` custom element.
+#[wasm_bindgen(js_name = mountApp)]
+pub fn mount_app(root: web_sys::HtmlElement, options: &str) -> Mounted {
+    let _ = root.class_list().add_1("pc-app");
+    let config = Config::parse_from(Some(options), "/", "the embedding options").map_err(|e| e.0);
+    Mounted {
+        _view: mount(root, true, config),
     }
 }

@@ -8,22 +8,24 @@ use crate::i18n::use_i18n;
 #[component]
 pub fn PageTitle(key: &'static str) -> impl IntoView {
     let i18n = use_i18n();
+    let host = crate::host::use_host();
     Effect::new(move |_| {
         let title = format!("{} – {}", i18n.t(key), i18n.t("product-name"));
-        document().set_title(&title);
+        host.set_title(&title);
     });
 }
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
+    let host = crate::host::use_host();
     view! {
         <PageTitle key="not-found-title" />
         <section class="card">
             <h1 class="page-heading" tabindex="-1">{i18n.tr("not-found-title")}</h1>
             <p>{i18n.tr("not-found-body")}</p>
             <p>
-                <a href="/enroll">{i18n.tr("not-found-link")}</a>
+                <a href=host.href("/enroll")>{i18n.tr("not-found-link")}</a>
             </p>
         </section>
     }

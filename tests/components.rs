@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use partner_center::components::{ErrorSummary, Stepper, TextField};
 use partner_center::enroll::steps::Step;
 use partner_center::form::Shown;
+use partner_center::host::Host;
 use partner_center::i18n::{I18n, Locale};
 use pc_api::validation::push;
 use pc_api::FieldErrors;
@@ -34,13 +35,42 @@ where
     let doc = document();
     let root: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
     doc.body().unwrap().append_child(&root).unwrap();
-    leptos::mount::mount_to(root.clone(), move || {
+    mount_into(root.clone(), f);
+    root
+}
+
+/// Mounts `f` into an element inside a fresh shadow root, as the
+/// `<partner-center-app>` element does; returns that element.
+fn mount_in_shadow<F, V>(f: F) -> (web_sys::HtmlElement, web_sys::ShadowRoot)
+where
+    F: FnOnce(I18n) -> V + 'static,
+    V: IntoView + 'static,
+{
+    let doc = document();
+    let host: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&host).unwrap();
+    let shadow = host
+        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+        .unwrap();
+    let root: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    shadow.append_child(&root).unwrap();
+    mount_into(root.clone(), f);
+    (root, shadow)
+}
+
+fn mount_into<F, V>(root: web_sys::HtmlElement, f: F)
+where
+    F: FnOnce(I18n) -> V + 'static,
+    V: IntoView + 'static,
+{
+    let r = root.clone();
+    leptos::mount::mount_to(root, move || {
         let i18n = I18n::new(Locale::EnUs);
         provide_context(i18n);
+        provide_context(Host::new(r, false, String::new()));
         f(i18n)
     })
     .forget();
-    root
 }
 
 fn q(root: &web_sys::HtmlElement, selector: &str) -> web_sys::HtmlElement {
@@ -148,6 +178,36 @@ async fn error_summary_lists_errors_and_its_links_focus_the_fields() {
     );
     link.click();
     let active = document().active_element().unwrap();
+    assert_eq!(active.id(), "field-company_domain");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn inside_a_shadow_root_summary_links_still_focus_their_fields() {
+    let shown = RwSignal::new(Shown::default());
+    let value = RwSignal::new(String::new());
+    let (root, shadow) = mount_in_shadow(move |i18n| {
+        let node = NodeRef::new();
+        view! {
+            <ErrorSummary shown=shown node_ref=node />
+            <TextField name="company_domain" label="create-domain" value=value error=Signal::derive(move || {
+                shown.with(|s| s.for_field("company_domain").map(|e| i18n.error_text(&e.code, &e.message)))
+            }) />
+        }
+    });
+    let mut errors = FieldErrors::new();
+    push(&mut errors, "company_domain", "domain_consumer");
+    shown.set(Shown::from_field_errors(&errors, &["company_domain"]));
+    tick().await;
+    // document.getElementById cannot see into the shadow root; the app
+    // looks from its own root.
+    assert!(document()
+        .get_element_by_id("field-company_domain")
+        .is_none());
+    q(&root, ".error-summary a").click();
+    let active = shadow
+        .active_element()
+        .expect("focus is inside the shadow root");
     assert_eq!(active.id(), "field-company_domain");
     root.remove();
 }

@@ -4,13 +4,14 @@
 use leptos::html::Div;
 use leptos::prelude::*;
 
-use super::{field_dom_id, focus_id};
+use super::field_dom_id;
 use crate::form::Shown;
 use crate::i18n::use_i18n;
 
 #[component]
 pub fn ErrorSummary(#[prop(into)] shown: Signal<Shown>, node_ref: NodeRef<Div>) -> impl IntoView {
     let i18n = use_i18n();
+    let host = crate::host::use_host();
     let visible = move || shown.with(|s| !s.fields.is_empty() || s.form.is_some());
     view! {
         <div
@@ -44,7 +45,7 @@ pub fn ErrorSummary(#[prop(into)] shown: Signal<Shown>, node_ref: NodeRef<Div>) 
                                         href=href
                                         on:click=move |ev| {
                                             ev.prevent_default();
-                                            focus_id(&target);
+                                            host.focus(&target);
                                         }
                                     >
                                         {text}

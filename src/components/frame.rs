@@ -14,6 +14,7 @@ pub fn SiteHeader() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let api = expect_context::<Api>();
     let navigate = use_navigate();
+    let host = crate::host::use_host();
     let signing_out = RwSignal::new(false);
     let sign_out_failed = RwSignal::new(false);
 
@@ -26,7 +27,7 @@ pub fn SiteHeader() -> impl IntoView {
             match api.sign_out().await {
                 Ok(()) => {
                     auth.session.set(None);
-                    navigate("/enroll/account", Default::default());
+                    navigate("/enroll/account", host.go());
                 }
                 Err(_) => sign_out_failed.set(true),
             }
@@ -36,7 +37,7 @@ pub fn SiteHeader() -> impl IntoView {
 
     view! {
         <header class="site-header">
-            <a href="/enroll" class="site-header__brand">
+            <a href=host.href("/enroll") class="site-header__brand">
                 <span class="site-header__logo" aria-hidden="true"></span>
                 <span>{i18n.tr("product-name")}</span>
             </a>

@@ -61,14 +61,3 @@ pub fn FieldErrorText(
         })
     }
 }
-
-/// Moves keyboard focus to the element with `id`, if it exists.
-pub fn focus_id(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = leptos::prelude::document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
-    }
-}

@@ -19,6 +19,7 @@ use crate::session::Auth;
 #[component]
 pub fn AccountStep() -> impl IntoView {
     let i18n = use_i18n();
+    let host = crate::host::use_host();
     let auth = expect_context::<Auth>();
     let query = use_query_map();
     let creating = Memo::new(move |_| query.with(|q| q.get("mode").as_deref() == Some("create")));
@@ -42,14 +43,14 @@ pub fn AccountStep() -> impl IntoView {
                             <p class="lead">{i18n.tr("account-lead")}</p>
                             <nav class="segmented" aria-label=i18n.tr("account-choice-label")>
                                 <a
-                                    href="/enroll/account"
+                                    href=host.href("/enroll/account")
                                     class="segmented__item"
                                     aria-current=move || (!creating.get()).then_some("page")
                                 >
                                     {i18n.tr("account-choice-sign-in")}
                                 </a>
                                 <a
-                                    href="/enroll/account?mode=create"
+                                    href=host.href("/enroll/account?mode=create")
                                     class="segmented__item"
                                     aria-current=move || creating.get().then_some("page")
                                 >
@@ -76,6 +77,7 @@ pub fn AccountStep() -> impl IntoView {
 #[component]
 fn SignedIn() -> impl IntoView {
     let i18n = use_i18n();
+    let host = crate::host::use_host();
     let auth = expect_context::<Auth>();
     let enrollment = expect_context::<Enrollment>();
     move || {
@@ -111,7 +113,7 @@ fn SignedIn() -> impl IntoView {
                 </div>
                 <p>{i18n.tr("account-signed-in-next")}</p>
                 <div class="actions">
-                    <a href=next_path class="button button--primary">
+                    <a href=host.href(next_path) class="button button--primary">
                         {i18n.tr("account-continue")}
                     </a>
                 </div>

@@ -37,6 +37,7 @@ fn AgreementForm() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let enrollment = expect_context::<Enrollment>();
     let navigate = use_navigate();
+    let host = crate::host::use_host();
     let ctl = FormCtl::new(ACCEPT_FIELDS);
     let agreement = RwSignal::new(None::<Agreement>);
 
@@ -96,7 +97,7 @@ fn AgreementForm() -> impl IntoView {
                     if let Ok(Some(account)) = api.partner_account().await {
                         enrollment.account.set(Some(account));
                     }
-                    navigate(Step::Done.path(), Default::default());
+                    navigate(Step::Done.path(), host.go());
                 }
                 Err(e) => ctl.show_api_error(&e),
             }

@@ -80,6 +80,7 @@ fn CompanyForm() -> impl IntoView {
     let api = expect_context::<Api>();
     let enrollment = expect_context::<Enrollment>();
     let navigate = use_navigate();
+    let host = crate::host::use_host();
     let query = use_query_map();
     let back_to_review =
         move || query.with_untracked(|q| q.get("return").as_deref() == Some("review"));
@@ -267,7 +268,7 @@ fn CompanyForm() -> impl IntoView {
                 } else {
                     Step::Contact
                 };
-                navigate(next.path(), Default::default());
+                navigate(next.path(), host.go());
             }
         }
     };

@@ -36,6 +36,7 @@ fn ContactForm() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let enrollment = expect_context::<Enrollment>();
     let navigate = use_navigate();
+    let host = crate::host::use_host();
     let query = use_query_map();
     let back_to_review =
         move || query.with_untracked(|q| q.get("return").as_deref() == Some("review"));
@@ -89,7 +90,7 @@ fn ContactForm() -> impl IntoView {
                     d.contact = c;
                     d.contact_done = true;
                 });
-                navigate(Step::Review.path(), Default::default());
+                navigate(Step::Review.path(), host.go());
             }
         }
     };

@@ -28,6 +28,7 @@ pub fn DoneStep() -> impl IntoView {
 #[component]
 fn Done() -> impl IntoView {
     let i18n = use_i18n();
+    let host = crate::host::use_host();
     let auth = expect_context::<Auth>();
     let enrollment = expect_context::<Enrollment>();
     let api = expect_context::<Api>();
@@ -103,18 +104,18 @@ fn Done() -> impl IntoView {
                     view! {
                         <p class="notice notice--warning">
                             {i18n.tr("done-agent-no")} " "
-                            <a href="/dashboard/settings/users">{i18n.tr("done-agent-fix")}</a>
+                            <a href=host.href("/dashboard/settings/users")>{i18n.tr("done-agent-fix")}</a>
                         </p>
                     }
                         .into_any()
                 }}
                 <h2>{i18n.tr("done-next-title")}</h2>
                 <ul class="checklist">
-                    <li><a href="/dashboard">{i18n.tr("done-next-dashboard")}</a></li>
+                    <li><a href=host.href("/dashboard")>{i18n.tr("done-next-dashboard")}</a></li>
                     <li>
-                        <a href="/dashboard/settings/partner-profile">{i18n.tr("done-next-profile")}</a>
+                        <a href=host.href("/dashboard/settings/partner-profile")>{i18n.tr("done-next-profile")}</a>
                     </li>
-                    <li><a href="/dashboard/settings/users">{i18n.tr("done-next-users")}</a></li>
+                    <li><a href=host.href("/dashboard/settings/users")>{i18n.tr("done-next-users")}</a></li>
                 </ul>
             </section>
         })

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 
 use super::draft::Enrollment;
 use super::steps::Step;
@@ -16,6 +15,7 @@ pub fn StepGuard(step: Step, children: ChildrenFn) -> impl IntoView {
     let auth = expect_context::<Auth>();
     let enrollment = expect_context::<Enrollment>();
     let navigate = use_navigate();
+    let host = crate::host::use_host();
     let ready = move || {
         auth.checked.get() && (auth.session.with(Option::is_none) || enrollment.loaded.get())
     };
@@ -30,13 +30,7 @@ pub fn StepGuard(step: Step, children: ChildrenFn) -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(t) = target.get() {
-            navigate(
-                t.path(),
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            navigate(t.path(), host.redirect());
         }
     });
     view! {

@@ -65,6 +65,7 @@ fn Review() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let enrollment = expect_context::<Enrollment>();
     let navigate = use_navigate();
+    let host = crate::host::use_host();
     let ctl = FormCtl::new(&[]);
 
     let send = Action::new_local(move |req: &EnrollRequest| {
@@ -80,13 +81,13 @@ fn Review() -> impl IntoView {
                 Ok(account) => {
                     forget_key();
                     enrollment.account.set(Some(account));
-                    navigate(Step::Agreement.path(), Default::default());
+                    navigate(Step::Agreement.path(), host.go());
                 }
                 Err(e) if e.code() == Some("already_enrolled") => {
                     forget_key();
                     if let Ok(Some(account)) = api.partner_account().await {
                         enrollment.account.set(Some(account));
-                        navigate(Step::Agreement.path(), Default::default());
+                        navigate(Step::Agreement.path(), host.go());
                     } else {
                         ctl.show_api_error(&e);
                     }
@@ -150,7 +151,7 @@ fn Review() -> impl IntoView {
                     <section class="review-group" aria-labelledby="review-company">
                         <div class="review-group__head">
                             <h2 id="review-company">{i18n.t("step-company")}</h2>
-                            <a href="/enroll/company?return=review" class="review-group__change">
+                            <a href=host.href("/enroll/company?return=review") class="review-group__change">
                                 {i18n.t("review-change")}
                                 <span class="visually-hidden">{format!(" {}", i18n.t("step-company"))}</span>
                             </a>
@@ -169,7 +170,7 @@ fn Review() -> impl IntoView {
                     <section class="review-group" aria-labelledby="review-contact">
                         <div class="review-group__head">
                             <h2 id="review-contact">{i18n.t("step-contact")}</h2>
-                            <a href="/enroll/contact?return=review" class="review-group__change">
+                            <a href=host.href("/enroll/contact?return=review") class="review-group__change">
                                 {i18n.t("review-change")}
                                 <span class="visually-hidden">{format!(" {}", i18n.t("step-contact"))}</span>
                             </a>

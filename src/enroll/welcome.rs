@@ -9,6 +9,7 @@ use crate::page::PageTitle;
 #[component]
 pub fn Welcome() -> impl IntoView {
     let i18n = use_i18n();
+    let host = crate::host::use_host();
     view! {
         <PageTitle key="welcome-title" />
         <Stepper current=None />
@@ -25,7 +26,7 @@ pub fn Welcome() -> impl IntoView {
             <h2>{i18n.tr("welcome-next-title")}</h2>
             <p>{i18n.tr("welcome-next-body")}</p>
             <div class="actions">
-                <a href="/enroll/account" class="button button--primary">
+                <a href=host.href("/enroll/account") class="button button--primary">
                     {i18n.tr("next")}
                 </a>
             </div>

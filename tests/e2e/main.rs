@@ -7,6 +7,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod account;
+mod hosting;
 mod journey;
 
 use std::future::Future;

@@ -13,7 +13,9 @@ use std::time::Instant;
 pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
 /// The total brotli size `/enroll` may load before `cargo xtask test` fails.
-pub const SIZE_BUDGET_BROTLI: u64 = 250 * 1024;
+/// Raised from 250 KB when embedding and sub-path routing (+4 KB measured)
+/// landed; route-level code splitting is the way back down.
+pub const SIZE_BUDGET_BROTLI: u64 = 260 * 1024;
 
 const USAGE: &str = "usage: cargo xtask <command>
 
@@ -101,13 +103,21 @@ pub fn cargo() -> Command {
 
 /// The release app in `dist/`: no inline script, precompressed.
 fn build_app(root: &Path, public_url: &str) -> Res {
+    build_app_to(&root.join("dist"), public_url)
+}
+
+/// The release app in `dist` for `public_url`.
+fn build_app_to(dist: &Path, public_url: &str) -> Res {
     step(&format!(
-        "building the app (trunk, release, public URL {public_url})"
+        "building the app (trunk, release, public URL {public_url}) into {}",
+        dist.display()
     ));
     sh(cargo().args(["fetch", "--locked"]))?;
-    sh(Command::new("trunk").args(["build", "--release", "--public-url", public_url]))?;
-    csp::externalize(&root.join("dist"))?;
-    let n = sizes::precompress(&root.join("dist"))?;
+    sh(Command::new("trunk")
+        .args(["build", "--release", "--public-url", public_url, "--dist"])
+        .arg(dist))?;
+    csp::externalize(dist)?;
+    let n = sizes::precompress(dist)?;
     println!("precompressed {n} files (brotli, gzip)");
     Ok(())
 }
@@ -148,11 +158,14 @@ fn build_release(root: &Path) -> Res {
     sh(cargo().args(["build", "--release", "--locked", "-p", "pc-server"]))
 }
 
-fn server_bin(root: &Path) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    target.join("release/partner-center-server")
+        .unwrap_or_else(|| root.join("target"))
+}
+
+fn server_bin(root: &Path) -> PathBuf {
+    target_dir(root).join("release/partner-center-server")
 }
 
 fn run(root: &Path, server_args: &[String]) -> Res {
@@ -291,6 +304,10 @@ fn test(root: &Path) -> Res {
     build_release(root)?;
     step("size gate: what /enroll loads");
     let total = sizes::report(&root.join("dist"))?;
+    // The same build for a sub-path, as an operator would put it on a CDN
+    // or static host (the hosting end-to-end tests serve it).
+    let portal_dist = target_dir(root).join("e2e-portal-dist");
+    build_app_to(&portal_dist, "/portal/partners/")?;
 
     layers.push(layer(
         "end-to-end (WebDriver, Chromium, release build)",
@@ -307,6 +324,7 @@ fn test(root: &Path) -> Res {
             ])
             .env("PC_SERVER_BIN", server_bin(root))
             .env("PC_DIST", root.join("dist"))
+            .env("PC_PORTAL_DIST", &portal_dist)
             .env("CHROMEDRIVER", tools::chromedriver())
             .env("CHROMIUM", tools::chromium()),
     )?);

@@ -52,12 +52,13 @@ pub fn precompress(dist: &Path) -> Result<usize, String> {
     Ok(n)
 }
 
-/// Whether a file name carries trunk's content hash (`name-0123456789abcdef.ext`).
+/// Whether a file name carries a content hash (`name-0123456789abcdef.ext`;
+/// trunk drops leading zeros, so 12 or more hex digits).
 pub fn is_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() >= 16 && h.chars().all(|c| c.is_ascii_hexdigit()))
+        .is_some_and(|(_, h)| h.len() >= 12 && h.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// A `_headers` file (Netlify, Cloudflare Pages and others read it): hashed
@@ -65,13 +66,13 @@ pub fn is_hashed(name: &str) -> bool {
 /// revalidated, and the security headers the app is built for.
 pub fn headers_manifest(dist: &Path, public_url: &str) -> Result<String, String> {
     let mut out = format!(
-        "{public_url}*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  \
+        "{public_url}*\n  Access-Control-Allow-Origin: *\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n  \
          Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=()\n  \
          Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'\n\n"
     );
-    for name in ["", "index.html", "config.json"] {
+    for name in ["", "index.html", "config.json", crate::csp::EMBED_NAME] {
         out.push_str(&format!(
             "{public_url}{name}\n  Cache-Control: no-cache\n\n"
         ));

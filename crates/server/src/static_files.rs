@@ -14,13 +14,14 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::error::ApiError;
 
-/// Whether a file name carries trunk's content hash (`name-0123456789abcdef.ext`).
+/// Whether a file name carries a content hash (`name-0123456789abcdef.ext`;
+/// trunk drops leading zeros, so 12 or more hex digits).
 pub fn is_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+        .is_some_and(|(_, hash)| hash.len() >= 12 && hash.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 fn cache_control(path: &str) -> &'static str {
@@ -77,6 +78,14 @@ async fn serve(dist: Option<PathBuf>, req: Request<Body>) -> Response {
     };
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cc));
+    if looks_like_file {
+        // Public files: host pages on other origins may load the embed
+        // entry (a module script, which needs CORS) and what it imports.
+        res.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+    }
     res
 }
 
@@ -89,6 +98,11 @@ mod tests {
         assert!(is_hashed("/partner-center-4f1c2b9a8d7e6f50_bg.wasm"));
         assert!(is_hashed("/sub/partner-center-4f1c2b9a8d7e6f50.js"));
         assert!(is_hashed("/style-0123456789abcdef.css"));
+        assert!(
+            is_hashed("/partner-center-46cb432185be220.js"),
+            "trunk drops leading zeros"
+        );
+        assert!(!is_hashed("/partner-center.js"));
         assert!(!is_hashed("/index.html"));
         assert!(!is_hashed("/config.json"));
         assert!(!is_hashed("/favicon-light.svg"));
