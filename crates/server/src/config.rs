@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum CookieSecure {
@@ -19,6 +19,41 @@ pub enum CookieSecure {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// What the binary does instead of serving.
+#[derive(Subcommand, Clone, Debug)]
+pub enum Command {
+    /// Decide partner accounts' employment and business checks, working on
+    /// the database named by --database-url (the server may be running).
+    Review {
+        #[command(subcommand)]
+        action: ReviewAction,
+    },
+}
+
+#[derive(Subcommand, Clone, Debug)]
+pub enum ReviewAction {
+    /// Accounts awaiting decisions (every account with --all).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Mark a check verified.
+    Approve { mpn_id: String, check: ReviewCheck },
+    /// Mark a check rejected, with the reason the partner will read.
+    Reject {
+        mpn_id: String,
+        check: ReviewCheck,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReviewCheck {
+    Employment,
+    Business,
 }
 
 /// Partner Center reference server.
@@ -113,6 +148,14 @@ pub struct Config {
     #[arg(long, env = "DEV_MODE")]
     pub dev: bool,
 
+    /// Bearer token of the reviewer's admin API (/api/v1/admin/…), at least
+    /// 32 characters. Without it the admin API answers 403.
+    #[arg(long, env = "OPERATOR_TOKEN", hide_env_values = true)]
+    pub operator_token: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Log format.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -137,6 +180,14 @@ impl Config {
 
     /// Checks what clap cannot: a clear sentence for each mistake.
     pub fn validate(&self) -> Result<(), String> {
+        if let Some(t) = &self.operator_token {
+            if t.chars().count() < 32 {
+                return Err(
+                    "--operator-token must be at least 32 characters (e.g. `openssl rand -hex 32`)"
+                        .into(),
+                );
+            }
+        }
         if let Some(dist) = &self.dist {
             if !dist.join("index.html").is_file() {
                 return Err(format!(

@@ -720,7 +720,10 @@ pub async fn find_token(db: &Db, token_hash: &str) -> Result<Option<StoredToken>
     }))
 }
 
-/// Records the contact's answer on the token and the email check, together.
+/// Records the contact's answer on the token and the email check, derives
+/// the overall statuses again and queues the email `compose` writes about
+/// the change: together.
+#[allow(clippy::too_many_arguments)]
 pub async fn answer_token(
     db: &Db,
     token_hash: &str,
@@ -729,6 +732,7 @@ pub async fn answer_token(
     check: CheckStatus,
     reason: Option<&str>,
     now: i64,
+    compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     sqlx::query("UPDATE email_tokens SET outcome = ?, used_at = ? WHERE token_hash = ?")
@@ -737,15 +741,25 @@ pub async fn answer_token(
         .bind(token_hash)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "UPDATE verification_checks SET status = ?, reason = ?, updated_at = ? WHERE tenant_id = ? AND kind = 'email_ownership'",
-    )
-    .bind(check_status_name(check))
-    .bind(reason)
-    .bind(now)
-    .bind(tenant_id)
-    .execute(&mut *tx)
-    .await?;
+    let check = VerificationCheck {
+        kind: CheckKind::EmailOwnership,
+        status: check,
+        reason: reason.map(str::to_owned),
+    };
+    if let Some(n) = set_check_in(&mut tx, tenant_id, &check, now).await? {
+        let (subject, body) = compose(&n);
+        queue_mail_in(
+            &mut tx,
+            &NewMail {
+                to: &n.contact_email,
+                locale: &n.contact_locale,
+                subject: &subject,
+                body: &body,
+            },
+            now,
+        )
+        .await?;
+    }
     tx.commit().await
 }
 
@@ -845,12 +859,15 @@ pub struct NewAcceptance<'a> {
 }
 
 /// Records an acceptance; `false` when this version was accepted before
-/// (the first record stands).
+/// (the first record stands). An account already Authorized becomes Active
+/// with it, and `compose` writes the email that says so.
 pub async fn insert_acceptance(
     db: &Db,
     a: &NewAcceptance<'_>,
     now: i64,
+    compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin().await?;
     let r = sqlx::query(
         "INSERT INTO agreement_acceptances (tenant_id, agreement_id, version, title, signer_first_name, \
          signer_last_name, signer_email, signer_phone, user_id, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
@@ -866,9 +883,50 @@ pub async fn insert_acceptance(
     .bind(a.phone)
     .bind(a.user_id)
     .bind(now)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
-    Ok(r.rows_affected() == 1)
+    let created = r.rows_affected() == 1;
+    if created {
+        let before: String =
+            sqlx::query_scalar("SELECT program_status FROM partner_accounts WHERE tenant_id = ?")
+                .bind(a.tenant_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let (vetting, program) = rederive_in(&mut tx, a.tenant_id).await?;
+        if program_name(program) != before {
+            let r = sqlx::query(
+                "SELECT contact_email, contact_locale, contact_first_name || ' ' || contact_last_name AS name, \
+                 legal_name, mpn_id FROM partner_accounts WHERE tenant_id = ?",
+            )
+            .bind(a.tenant_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            let news = StatusNews {
+                contact_email: r.get("contact_email"),
+                contact_locale: r.get("contact_locale"),
+                contact_name: r.get("name"),
+                legal_name: r.get("legal_name"),
+                mpn_id: r.get("mpn_id"),
+                check: None,
+                vetting,
+                program,
+            };
+            let (subject, body) = compose(&news);
+            queue_mail_in(
+                &mut tx,
+                &NewMail {
+                    to: &news.contact_email,
+                    locale: &news.contact_locale,
+                    subject: &subject,
+                    body: &body,
+                },
+                now,
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(created)
 }
 
 pub async fn acceptances(
@@ -895,4 +953,212 @@ pub async fn acceptances(
             accepted_at: r.get("accepted_at"),
         })
         .collect())
+}
+
+// ---- Verification decisions ---------------------------------------------------
+
+/// What changed on a partner account, for the email to its primary contact.
+#[derive(Clone, Debug)]
+pub struct StatusNews {
+    pub contact_email: String,
+    pub contact_locale: String,
+    pub contact_name: String,
+    pub legal_name: String,
+    pub mpn_id: String,
+    /// The check that changed, with its new status and reason; `None` when
+    /// only the program status changed (the agreement was accepted).
+    pub check: Option<VerificationCheck>,
+    pub vetting: VettingStatus,
+    pub program: ProgramStatus,
+}
+
+fn vetting_name(v: VettingStatus) -> &'static str {
+    match v {
+        VettingStatus::None => "none",
+        VettingStatus::Pending => "pending",
+        VettingStatus::Authorized => "authorized",
+        VettingStatus::Rejected => "rejected",
+    }
+}
+
+fn program_name(p: ProgramStatus) -> &'static str {
+    match p {
+        ProgramStatus::Active => "active",
+        ProgramStatus::PendingVerification => "pending_verification",
+    }
+}
+
+/// Sets one check of the tenant's account, derives the overall statuses
+/// again, and queues the email `compose` writes about it: one transaction.
+/// `None` when the tenant has no partner account.
+pub async fn set_check(
+    db: &Db,
+    tenant_id: &str,
+    check: &VerificationCheck,
+    now: i64,
+    compose: impl FnOnce(&StatusNews) -> (String, String),
+) -> Result<Option<StatusNews>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let news = set_check_in(&mut tx, tenant_id, check, now).await?;
+    if let Some(n) = &news {
+        let (subject, body) = compose(n);
+        queue_mail_in(
+            &mut tx,
+            &NewMail {
+                to: &n.contact_email,
+                locale: &n.contact_locale,
+                subject: &subject,
+                body: &body,
+            },
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(news)
+}
+
+async fn set_check_in(
+    tx: &mut sqlx::SqliteConnection,
+    tenant_id: &str,
+    check: &VerificationCheck,
+    now: i64,
+) -> Result<Option<StatusNews>, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE verification_checks SET status = ?, reason = ?, updated_at = ? WHERE tenant_id = ? AND kind = ?",
+    )
+    .bind(check_status_name(check.status))
+    .bind(check.reason.as_deref())
+    .bind(now)
+    .bind(tenant_id)
+    .bind(check_kind_name(check.kind))
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let (vetting, program) = rederive_in(tx, tenant_id).await?;
+    let r = sqlx::query(
+        "SELECT contact_email, contact_locale, contact_first_name || ' ' || contact_last_name AS name, \
+         legal_name, mpn_id FROM partner_accounts WHERE tenant_id = ?",
+    )
+    .bind(tenant_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(Some(StatusNews {
+        contact_email: r.get("contact_email"),
+        contact_locale: r.get("contact_locale"),
+        contact_name: r.get("name"),
+        legal_name: r.get("legal_name"),
+        mpn_id: r.get("mpn_id"),
+        check: Some(check.clone()),
+        vetting,
+        program,
+    }))
+}
+
+/// Stores the statuses that follow from the tenant's checks and accepted
+/// agreements (`pc_api::review::derive_status`), and returns them.
+async fn rederive_in(
+    tx: &mut sqlx::SqliteConnection,
+    tenant_id: &str,
+) -> Result<(VettingStatus, ProgramStatus), sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT kind, status, reason FROM verification_checks WHERE tenant_id = ?")
+            .bind(tenant_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let checks: Vec<VerificationCheck> = rows
+        .iter()
+        .filter_map(|c| {
+            Some(VerificationCheck {
+                kind: parse_check_kind(c.get("kind"))?,
+                status: parse_check_status(c.get("status")),
+                reason: None,
+            })
+        })
+        .collect();
+    let accepted: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM agreement_acceptances WHERE tenant_id = ? AND agreement_id = 'mpn' LIMIT 1",
+    )
+    .bind(tenant_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (vetting, program) = pc_api::review::derive_status(&checks, accepted.is_some());
+    sqlx::query(
+        "UPDATE partner_accounts SET vetting_status = ?, program_status = ? WHERE tenant_id = ?",
+    )
+    .bind(vetting_name(vetting))
+    .bind(program_name(program))
+    .bind(tenant_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok((vetting, program))
+}
+
+/// The tenant whose partner account has this MPN ID.
+pub async fn tenant_by_mpn_id(db: &Db, mpn_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT tenant_id FROM partner_accounts WHERE mpn_id = ?")
+        .bind(mpn_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Partner accounts for review, oldest first; `vetting` filters by status.
+pub async fn review_queue(
+    db: &Db,
+    vetting: Option<VettingStatus>,
+) -> Result<Vec<pc_api::review::ReviewItem>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT p.*, t.domain FROM partner_accounts p JOIN tenants t ON t.id = p.tenant_id \
+         WHERE (? IS NULL OR p.vetting_status = ?) ORDER BY p.created_at, p.mpn_id",
+    )
+    .bind(vetting.map(vetting_name))
+    .bind(vetting.map(vetting_name))
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let tenant_id: String = r.get("tenant_id");
+        let checks =
+            sqlx::query("SELECT kind, status, reason FROM verification_checks WHERE tenant_id = ?")
+                .bind(&tenant_id)
+                .fetch_all(db)
+                .await?;
+        let mut checks: Vec<VerificationCheck> = checks
+            .iter()
+            .filter_map(|c| {
+                Some(VerificationCheck {
+                    kind: parse_check_kind(c.get("kind"))?,
+                    status: parse_check_status(c.get("status")),
+                    reason: c.get("reason"),
+                })
+            })
+            .collect();
+        checks.sort_by_key(|c| c.kind as u8);
+        let parts: Vec<String> = ["line1", "line2", "city", "state", "postal_code", "country"]
+            .iter()
+            .map(|c| r.get::<String, _>(*c))
+            .filter(|v| !v.is_empty())
+            .collect();
+        let program: String = r.get("program_status");
+        out.push(pc_api::review::ReviewItem {
+            mpn_id: r.get("mpn_id"),
+            legal_name: r.get("legal_name"),
+            country: r.get("country"),
+            duns: r.get("duns"),
+            address: parts.join(", "),
+            contact_email: r.get("contact_email"),
+            tenant_domain: r.get("domain"),
+            vetting_status: parse_vetting(r.get("vetting_status")),
+            program_status: if program == "active" {
+                ProgramStatus::Active
+            } else {
+                ProgramStatus::PendingVerification
+            },
+            checks,
+            created_at: r.get("created_at"),
+        });
+    }
+    Ok(out)
 }

@@ -77,6 +77,138 @@ pub struct VerifyMailFacts<'a> {
     pub hours: i64,
 }
 
+/// Tells the primary contact that a check or the account's status changed.
+pub fn status_update(news: &crate::db::StatusNews) -> Message {
+    use pc_api::{CheckKind, CheckStatus, ProgramStatus, VettingStatus};
+    let zh = news.contact_locale == "zh-TW";
+    let program = match (news.program, zh) {
+        (ProgramStatus::Active, false) => "active",
+        (ProgramStatus::PendingVerification, false) => "pending verification",
+        (ProgramStatus::Active, true) => "有效",
+        (ProgramStatus::PendingVerification, true) => "等待驗證",
+    };
+    let Some(changed) = &news.check else {
+        return program_update(news, program, zh);
+    };
+    let check = match (changed.kind, zh) {
+        (CheckKind::EmailOwnership, false) => "Email ownership",
+        (CheckKind::Employment, false) => "Employment verification",
+        (CheckKind::Business, false) => "Business verification",
+        (CheckKind::EmailOwnership, true) => "電子郵件擁有權",
+        (CheckKind::Employment, true) => "僱用驗證",
+        (CheckKind::Business, true) => "商務驗證",
+    };
+    let status = match (changed.status, zh) {
+        (CheckStatus::NotStarted, false) => "not started",
+        (CheckStatus::Pending, false) => "pending",
+        (CheckStatus::Verified, false) => "verified",
+        (CheckStatus::Rejected, false) => "rejected",
+        (CheckStatus::NotStarted, true) => "尚未開始",
+        (CheckStatus::Pending, true) => "審核中",
+        (CheckStatus::Verified, true) => "已驗證",
+        (CheckStatus::Rejected, true) => "已拒絕",
+    };
+    let vetting = match (news.vetting, zh) {
+        (VettingStatus::None, false) => "not started",
+        (VettingStatus::Pending, false) => "pending",
+        (VettingStatus::Authorized, false) => "authorized",
+        (VettingStatus::Rejected, false) => "rejected",
+        (VettingStatus::None, true) => "尚未開始",
+        (VettingStatus::Pending, true) => "審核中",
+        (VettingStatus::Authorized, true) => "已授權",
+        (VettingStatus::Rejected, true) => "已拒絕",
+    };
+    let reason = changed.reason.as_deref().filter(|r| !r.is_empty());
+    let next = match (news.vetting, news.program, zh) {
+        (VettingStatus::Rejected, _, false) => {
+            "Sign in to Partner Center and choose Fix now on the overview to correct the details or add a supporting document; the check then starts again."
+        }
+        (VettingStatus::Rejected, _, true) => {
+            "請登入合作夥伴中心，在概觀頁面選擇「立即修正」更正資料或上傳證明文件，該項驗證就會重新開始。"
+        }
+        (_, ProgramStatus::Active, false) => {
+            "Your company is now an active member of the Microsoft Partner Network."
+        }
+        (_, ProgramStatus::Active, true) => "貴公司現已成為 Microsoft 合作夥伴網路的有效成員。",
+        (VettingStatus::Authorized, _, false) => {
+            "Accept the Microsoft Partner Network agreement in Partner Center to activate your membership."
+        }
+        (VettingStatus::Authorized, _, true) => {
+            "請在合作夥伴中心接受 Microsoft 合作夥伴網路合約，以啟用您的會員資格。"
+        }
+        (_, _, false) => "We will email you again when the remaining checks are decided.",
+        (_, _, true) => "其餘驗證有結果時，我們會再寄電子郵件通知您。",
+    };
+    if zh {
+        Message {
+            subject: format!("{}的合作夥伴中心帳戶：{}{}", news.legal_name, check, status),
+            body: format!(
+                "{name} 您好：\n\n\
+                 「{company}」的合作夥伴中心帳戶（MPN ID：{mpn}）有了新的進度。\n\n\
+                 {check}：{status}{reason}\n\
+                 驗證狀態：{vetting}\n\
+                 MPN 計畫狀態：{program}\n\n\
+                 {next}\n\n\
+                 合作夥伴中心",
+                name = news.contact_name,
+                company = news.legal_name,
+                mpn = news.mpn_id,
+                reason = reason.map(|r| format!("（原因：{r}）")).unwrap_or_default(),
+            ),
+        }
+    } else {
+        Message {
+            subject: format!(
+                "{}'s Partner Center account: {} {}",
+                news.legal_name,
+                check.to_lowercase(),
+                status
+            ),
+            body: format!(
+                "Hello {name},\n\n\
+                 There is news about {company}'s Partner Center account (MPN ID {mpn}).\n\n\
+                 {check}: {status}{reason}\n\
+                 Verification status: {vetting}\n\
+                 MPN program status: {program}\n\n\
+                 {next}\n\n\
+                 Partner Center",
+                name = news.contact_name,
+                company = news.legal_name,
+                mpn = news.mpn_id,
+                reason = reason
+                    .map(|r| format!(" (reason: {r})"))
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+}
+
+/// Only the program status changed (the agreement was accepted after the
+/// account was authorized).
+fn program_update(news: &crate::db::StatusNews, program: &str, zh: bool) -> Message {
+    if zh {
+        Message {
+            subject: format!("{}的 MPN 計畫狀態：{}", news.legal_name, program),
+            body: format!(
+                "{name} 您好：\n\n「{company}」（MPN ID：{mpn}）的 MPN 計畫狀態現在是「{program}」。\n\n合作夥伴中心",
+                name = news.contact_name,
+                company = news.legal_name,
+                mpn = news.mpn_id,
+            ),
+        }
+    } else {
+        Message {
+            subject: format!("{}'s MPN program status: {}", news.legal_name, program),
+            body: format!(
+                "Hello {name},\n\nThe MPN program status of {company} (MPN ID {mpn}) is now {program}.\n\nPartner Center",
+                name = news.contact_name,
+                company = news.legal_name,
+                mpn = news.mpn_id,
+            ),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

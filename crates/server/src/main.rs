@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use pc_server::config::LogFormat;
+use pc_server::config::{LogFormat, ReviewAction, ReviewCheck};
 use pc_server::{app, auth, db, AppState, Config};
 use tracing_subscriber::EnvFilter;
 
@@ -27,12 +27,118 @@ async fn main() -> ExitCode {
         eprintln!("partner-center-server: {msg}");
         return ExitCode::from(2);
     }
+    if let Some(pc_server::config::Command::Review { action }) = config.command.clone() {
+        return match review(&config, action).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("partner-center-server review: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     match run(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("partner-center-server: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `partner-center-server review …`: the reviewer's command line.
+async fn review(config: &Config, action: ReviewAction) -> anyhow::Result<()> {
+    use pc_api::review::{Decision, ReviewRequest};
+    use pc_api::{CheckKind, CheckStatus, VettingStatus};
+    let pool = db::connect(&config.database_url).await?;
+    let (mpn_id, check, request) = match action {
+        ReviewAction::List { all } => {
+            let filter = (!all).then_some(VettingStatus::Pending);
+            let items = db::review_queue(&pool, filter).await?;
+            if items.is_empty() {
+                println!(
+                    "{}",
+                    if all {
+                        "No partner accounts."
+                    } else {
+                        "No partner accounts await a decision."
+                    }
+                );
+            }
+            let status = |s: CheckStatus| match s {
+                CheckStatus::NotStarted => "not started",
+                CheckStatus::Pending => "pending",
+                CheckStatus::Verified => "verified",
+                CheckStatus::Rejected => "rejected",
+            };
+            for i in items {
+                println!(
+                    "{}  {}  ({}, {})",
+                    i.mpn_id, i.legal_name, i.country, i.tenant_domain
+                );
+                println!("    address: {}", i.address);
+                println!("    contact: {}", i.contact_email);
+                for c in &i.checks {
+                    let kind = match c.kind {
+                        CheckKind::EmailOwnership => "email ownership",
+                        CheckKind::Employment => "employment",
+                        CheckKind::Business => "business",
+                    };
+                    let reason = c
+                        .reason
+                        .as_deref()
+                        .map(|r| format!(" — {r}"))
+                        .unwrap_or_default();
+                    println!("    {kind:<16} {}{reason}", status(c.status));
+                }
+                println!(
+                    "    vetting: {:?}, program: {:?}",
+                    i.vetting_status, i.program_status
+                );
+            }
+            return Ok(());
+        }
+        ReviewAction::Approve { mpn_id, check } => (
+            mpn_id,
+            check,
+            ReviewRequest {
+                decision: Decision::Approve,
+                reason: None,
+            },
+        ),
+        ReviewAction::Reject {
+            mpn_id,
+            check,
+            reason,
+        } => (
+            mpn_id,
+            check,
+            ReviewRequest {
+                decision: Decision::Reject,
+                reason: Some(reason),
+            },
+        ),
+    };
+    let kind = match check {
+        ReviewCheck::Employment => CheckKind::Employment,
+        ReviewCheck::Business => CheckKind::Business,
+    };
+    match pc_server::review::decide(&pool, &mpn_id, kind, &request, auth::now()).await {
+        Ok((check, news)) => {
+            println!(
+                "{}: {:?} is now {:?}; vetting {:?}, program {:?}; {} was emailed.",
+                news.mpn_id,
+                check.kind,
+                check.status,
+                news.vetting,
+                news.program,
+                news.contact_email
+            );
+            Ok(())
+        }
+        Err(pc_server::review::DecideError::Invalid(_)) => {
+            anyhow::bail!("a rejection needs a reason the partner can act on (--reason \"…\", at most 500 characters)")
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

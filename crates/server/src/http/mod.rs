@@ -2,6 +2,7 @@
 //! router that also yields the OpenAPI document.
 
 pub mod account;
+pub mod admin;
 pub mod agreements;
 pub mod dev;
 pub mod enrollment;
@@ -31,6 +32,7 @@ use crate::AppState;
         (name = "account", description = "Work accounts and sign-in sessions"),
         (name = "verification", description = "The primary contact's email verification"),
         (name = "enrollment", description = "Country rules, DUNS look-up, the draft, Enroll now and the partner account"),
+        (name = "review", description = "The reviewer's admin API (bearer operator token): the queue and decisions on employment and business checks"),
     )
 )]
 struct ApiDoc;
@@ -64,6 +66,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(verification::undo))
         .routes(routes!(verification::resend_from_link))
         .routes(routes!(verification::resend))
+        .routes(routes!(admin::queue))
+        .routes(routes!(admin::decide))
 }
 
 /// The router for `/api/v1` and its OpenAPI document, under the real prefix.

@@ -31,7 +31,7 @@ fn view(t: &StoredToken, now: i64) -> EmailVerification {
         email: t.email.clone(),
         legal_name: t.legal_name.clone(),
         mpn_id: t.mpn_id.clone(),
-        can_undo: state == LinkState::Declined && t.vetting_status == "pending",
+        can_undo: state == LinkState::Declined && t.vetting_status != "authorized",
     }
 }
 
@@ -151,6 +151,7 @@ async fn answer(
                 check,
                 reason,
                 now,
+                status_mail,
             )
             .await?;
             tracing::info!(tenant = %t.tenant_id, outcome = name, "primary contact answered the verification email");
@@ -190,10 +191,16 @@ pub async fn undo(
         CheckStatus::Pending,
         None,
         now,
+        status_mail,
     )
     .await?;
     let (_, t) = load(&state, &token).await?;
     Ok(Json(view(&t, now)))
+}
+
+fn status_mail(news: &db::StatusNews) -> (String, String) {
+    let m = crate::mail::status_update(news);
+    (m.subject, m.body)
 }
 
 async fn send_new_link(

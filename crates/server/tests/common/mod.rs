@@ -16,6 +16,14 @@ pub struct TestApp {
     _dir: tempfile::TempDir,
 }
 
+impl TestApp {
+    /// The database the app uses, for another process to open.
+    #[allow(dead_code)]
+    pub fn database_url(&self) -> String {
+        format!("sqlite://{}", self._dir.path().join("t.db").display())
+    }
+}
+
 pub async fn test_app_with(edit: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
