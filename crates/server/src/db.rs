@@ -561,21 +561,15 @@ pub async fn create_partner_account(
     Ok(CreatePartner::Created)
 }
 
-pub async fn partner_account(
-    db: &Db,
+/// A tenant's checks, in the order email ownership, employment, business.
+async fn checks_of<'e, E: sqlx::SqliteExecutor<'e>>(
+    ex: E,
     tenant_id: &str,
-) -> Result<Option<PartnerAccount>, sqlx::Error> {
-    let Some(r) = sqlx::query("SELECT * FROM partner_accounts WHERE tenant_id = ?")
-        .bind(tenant_id)
-        .fetch_optional(db)
-        .await?
-    else {
-        return Ok(None);
-    };
+) -> Result<Vec<VerificationCheck>, sqlx::Error> {
     let rows =
         sqlx::query("SELECT kind, status, reason FROM verification_checks WHERE tenant_id = ?")
             .bind(tenant_id)
-            .fetch_all(db)
+            .fetch_all(ex)
             .await?;
     let mut checks: Vec<VerificationCheck> = rows
         .iter()
@@ -588,6 +582,21 @@ pub async fn partner_account(
         })
         .collect();
     checks.sort_by_key(|c| c.kind as u8);
+    Ok(checks)
+}
+
+pub async fn partner_account(
+    db: &Db,
+    tenant_id: &str,
+) -> Result<Option<PartnerAccount>, sqlx::Error> {
+    let Some(r) = sqlx::query("SELECT * FROM partner_accounts WHERE tenant_id = ?")
+        .bind(tenant_id)
+        .fetch_optional(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let checks = checks_of(db, tenant_id).await?;
     let program: String = r.get("program_status");
     Ok(Some(PartnerAccount {
         mpn_id: r.get("mpn_id"),
@@ -746,20 +755,7 @@ pub async fn answer_token(
         status: check,
         reason: reason.map(str::to_owned),
     };
-    if let Some(n) = set_check_in(&mut tx, tenant_id, &check, now).await? {
-        let (subject, body) = compose(&n);
-        queue_mail_in(
-            &mut tx,
-            &NewMail {
-                to: &n.contact_email,
-                locale: &n.contact_locale,
-                subject: &subject,
-                body: &body,
-            },
-            now,
-        )
-        .await?;
-    }
+    set_check_in(&mut tx, tenant_id, &check, now, compose).await?;
     tx.commit().await
 }
 
@@ -892,37 +888,9 @@ pub async fn insert_acceptance(
                 .bind(a.tenant_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let (vetting, program) = rederive_in(&mut tx, a.tenant_id).await?;
-        if program_name(program) != before {
-            let r = sqlx::query(
-                "SELECT contact_email, contact_locale, contact_first_name || ' ' || contact_last_name AS name, \
-                 legal_name, mpn_id FROM partner_accounts WHERE tenant_id = ?",
-            )
-            .bind(a.tenant_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            let news = StatusNews {
-                contact_email: r.get("contact_email"),
-                contact_locale: r.get("contact_locale"),
-                contact_name: r.get("name"),
-                legal_name: r.get("legal_name"),
-                mpn_id: r.get("mpn_id"),
-                check: None,
-                vetting,
-                program,
-            };
-            let (subject, body) = compose(&news);
-            queue_mail_in(
-                &mut tx,
-                &NewMail {
-                    to: &news.contact_email,
-                    locale: &news.contact_locale,
-                    subject: &subject,
-                    body: &body,
-                },
-                now,
-            )
-            .await?;
+        let statuses = rederive_in(&mut tx, a.tenant_id).await?;
+        if program_name(statuses.1) != before {
+            tell_contact_in(&mut tx, a.tenant_id, None, statuses, now, compose).await?;
         }
     }
     tx.commit().await?;
@@ -999,22 +967,50 @@ pub async fn set_check(
     compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<Option<StatusNews>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let news = set_check_in(&mut tx, tenant_id, check, now).await?;
-    if let Some(n) = &news {
-        let (subject, body) = compose(n);
-        queue_mail_in(
-            &mut tx,
-            &NewMail {
-                to: &n.contact_email,
-                locale: &n.contact_locale,
-                subject: &subject,
-                body: &body,
-            },
-            now,
-        )
-        .await?;
-    }
+    let news = set_check_in(&mut tx, tenant_id, check, now, compose).await?;
     tx.commit().await?;
+    Ok(news)
+}
+
+/// Builds the news about `tenant_id`'s account and queues the email
+/// `compose` writes about it, inside `tx`.
+async fn tell_contact_in(
+    tx: &mut sqlx::SqliteConnection,
+    tenant_id: &str,
+    check: Option<VerificationCheck>,
+    (vetting, program): (VettingStatus, ProgramStatus),
+    now: i64,
+    compose: impl FnOnce(&StatusNews) -> (String, String),
+) -> Result<StatusNews, sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT contact_email, contact_locale, contact_first_name || ' ' || contact_last_name AS name, \
+         legal_name, mpn_id FROM partner_accounts WHERE tenant_id = ?",
+    )
+    .bind(tenant_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let news = StatusNews {
+        contact_email: r.get("contact_email"),
+        contact_locale: r.get("contact_locale"),
+        contact_name: r.get("name"),
+        legal_name: r.get("legal_name"),
+        mpn_id: r.get("mpn_id"),
+        check,
+        vetting,
+        program,
+    };
+    let (subject, body) = compose(&news);
+    queue_mail_in(
+        tx,
+        &NewMail {
+            to: &news.contact_email,
+            locale: &news.contact_locale,
+            subject: &subject,
+            body: &body,
+        },
+        now,
+    )
+    .await?;
     Ok(news)
 }
 
@@ -1023,6 +1019,7 @@ async fn set_check_in(
     tenant_id: &str,
     check: &VerificationCheck,
     now: i64,
+    compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<Option<StatusNews>, sqlx::Error> {
     let updated = sqlx::query(
         "UPDATE verification_checks SET status = ?, reason = ?, updated_at = ? WHERE tenant_id = ? AND kind = ?",
@@ -1037,24 +1034,10 @@ async fn set_check_in(
     if updated.rows_affected() == 0 {
         return Ok(None);
     }
-    let (vetting, program) = rederive_in(tx, tenant_id).await?;
-    let r = sqlx::query(
-        "SELECT contact_email, contact_locale, contact_first_name || ' ' || contact_last_name AS name, \
-         legal_name, mpn_id FROM partner_accounts WHERE tenant_id = ?",
-    )
-    .bind(tenant_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    Ok(Some(StatusNews {
-        contact_email: r.get("contact_email"),
-        contact_locale: r.get("contact_locale"),
-        contact_name: r.get("name"),
-        legal_name: r.get("legal_name"),
-        mpn_id: r.get("mpn_id"),
-        check: Some(check.clone()),
-        vetting,
-        program,
-    }))
+    let statuses = rederive_in(tx, tenant_id).await?;
+    tell_contact_in(tx, tenant_id, Some(check.clone()), statuses, now, compose)
+        .await
+        .map(Some)
 }
 
 /// Stores the statuses that follow from the tenant's checks and accepted
@@ -1063,21 +1046,7 @@ async fn rederive_in(
     tx: &mut sqlx::SqliteConnection,
     tenant_id: &str,
 ) -> Result<(VettingStatus, ProgramStatus), sqlx::Error> {
-    let rows =
-        sqlx::query("SELECT kind, status, reason FROM verification_checks WHERE tenant_id = ?")
-            .bind(tenant_id)
-            .fetch_all(&mut *tx)
-            .await?;
-    let checks: Vec<VerificationCheck> = rows
-        .iter()
-        .filter_map(|c| {
-            Some(VerificationCheck {
-                kind: parse_check_kind(c.get("kind"))?,
-                status: parse_check_status(c.get("status")),
-                reason: None,
-            })
-        })
-        .collect();
+    let checks = checks_of(&mut *tx, tenant_id).await?;
     let accepted: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM agreement_acceptances WHERE tenant_id = ? AND agreement_id = 'mpn' LIMIT 1",
     )
@@ -1120,22 +1089,7 @@ pub async fn review_queue(
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let tenant_id: String = r.get("tenant_id");
-        let checks =
-            sqlx::query("SELECT kind, status, reason FROM verification_checks WHERE tenant_id = ?")
-                .bind(&tenant_id)
-                .fetch_all(db)
-                .await?;
-        let mut checks: Vec<VerificationCheck> = checks
-            .iter()
-            .filter_map(|c| {
-                Some(VerificationCheck {
-                    kind: parse_check_kind(c.get("kind"))?,
-                    status: parse_check_status(c.get("status")),
-                    reason: c.get("reason"),
-                })
-            })
-            .collect();
-        checks.sort_by_key(|c| c.kind as u8);
+        let checks = checks_of(db, &tenant_id).await?;
         let parts: Vec<String> = ["line1", "line2", "city", "state", "postal_code", "country"]
             .iter()
             .map(|c| r.get::<String, _>(*c))

@@ -183,6 +183,12 @@ pub fn status_update(news: &crate::db::StatusNews) -> Message {
     }
 }
 
+/// `status_update` as the subject and body the outbox stores.
+pub fn status_parts(news: &crate::db::StatusNews) -> (String, String) {
+    let m = status_update(news);
+    (m.subject, m.body)
+}
+
 /// Only the program status changed (the agreement was accepted after the
 /// account was authorized).
 fn program_update(news: &crate::db::StatusNews, program: &str, zh: bool) -> Message {

@@ -5,7 +5,6 @@ use pc_api::review::{reviewer_decides, Decision, ReviewRequest};
 use pc_api::{CheckKind, CheckStatus, FieldErrors, VerificationCheck};
 
 use crate::db::{self, Db, StatusNews};
-use crate::mail;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecideError {
@@ -43,11 +42,7 @@ pub async fn decide(
         },
         reason,
     };
-    let news = db::set_check(db, &tenant, &check, now, |n| {
-        let m = mail::status_update(n);
-        (m.subject, m.body)
-    })
-    .await?;
+    let news = db::set_check(db, &tenant, &check, now, crate::mail::status_parts).await?;
     news.map(|n| (check, n))
         .ok_or_else(|| DecideError::UnknownMpnId(mpn_id.to_owned()))
 }

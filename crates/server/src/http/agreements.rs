@@ -86,11 +86,8 @@ pub async fn accept(
         phone: &phone,
         user_id: &user.user_id,
     };
-    let created = db::insert_acceptance(&state.db, &new, auth::now(), |n| {
-        let m = crate::mail::status_update(n);
-        (m.subject, m.body)
-    })
-    .await?;
+    let created =
+        db::insert_acceptance(&state.db, &new, auth::now(), crate::mail::status_parts).await?;
     let record = db::acceptances(&state.db, &tenant_id)
         .await?
         .into_iter()

@@ -151,7 +151,7 @@ async fn answer(
                 check,
                 reason,
                 now,
-                status_mail,
+                crate::mail::status_parts,
             )
             .await?;
             tracing::info!(tenant = %t.tenant_id, outcome = name, "primary contact answered the verification email");
@@ -191,16 +191,11 @@ pub async fn undo(
         CheckStatus::Pending,
         None,
         now,
-        status_mail,
+        crate::mail::status_parts,
     )
     .await?;
     let (_, t) = load(&state, &token).await?;
     Ok(Json(view(&t, now)))
-}
-
-fn status_mail(news: &db::StatusNews) -> (String, String) {
-    let m = crate::mail::status_update(news);
-    (m.subject, m.body)
 }
 
 async fn send_new_link(
