@@ -9,6 +9,7 @@ pub mod lists;
 pub mod problem;
 pub mod review;
 pub mod types;
+pub mod users;
 pub mod validation;
 
 pub use enrollment::*;

@@ -162,6 +162,10 @@ pub struct TenantSummary {
 pub struct Session {
     pub user: UserSummary,
     pub tenant: TenantSummary,
+    /// Signed in with a temporary password: nothing else works until the
+    /// user chooses their own (`PUT /session/password`).
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]

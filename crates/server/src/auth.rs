@@ -210,6 +210,19 @@ impl FromRequestParts<AppState> for CurrentUser {
         if now - stored.last_seen_at >= 60 {
             db::touch_session(&state.db, &session_hash, now).await?;
         }
+        // A temporary password opens only the way to choosing one's own.
+        if stored.must_change_password {
+            let path = parts.uri.path();
+            let allowed = (parts.method == axum::http::Method::GET && path.ends_with("/session"))
+                || path.ends_with("/session/password");
+            if !allowed {
+                return Err(ApiError::other(
+                    pc_api::Problem::new(403, "Choose a new password first")
+                        .with_code("password_change_required")
+                        .with_detail("This account signed in with a temporary password."),
+                ));
+            }
+        }
         Ok(CurrentUser {
             user_id: stored.user_id,
             session_hash,

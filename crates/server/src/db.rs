@@ -149,7 +149,7 @@ pub async fn credentials_by_email(
 /// The signed-in view of a user: who, which tenant, which roles.
 pub async fn session_view(db: &Db, user_id: &str) -> Result<Option<Session>, sqlx::Error> {
     let Some(row) = sqlx::query(
-        "SELECT u.id, u.email, u.first_name, u.last_name, t.id AS tenant_id, t.domain \
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.must_change_password, t.id AS tenant_id, t.domain \
          FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = ?",
     )
     .bind(user_id)
@@ -176,6 +176,7 @@ pub async fn session_view(db: &Db, user_id: &str) -> Result<Option<Session>, sql
             id: row.get("tenant_id"),
             domain: row.get("domain"),
         },
+        must_change_password: row.get::<i64, _>("must_change_password") != 0,
     }))
 }
 
@@ -199,18 +200,22 @@ pub async fn insert_session(
 
 pub struct StoredSession {
     pub user_id: String,
+    pub must_change_password: bool,
     pub created_at: i64,
     pub last_seen_at: i64,
 }
 
 pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<StoredSession>, sqlx::Error> {
-    let row =
-        sqlx::query("SELECT user_id, created_at, last_seen_at FROM sessions WHERE id_hash = ?")
-            .bind(id_hash)
-            .fetch_optional(db)
-            .await?;
+    let row = sqlx::query(
+        "SELECT s.user_id, s.created_at, s.last_seen_at, u.must_change_password \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
+    )
+    .bind(id_hash)
+    .fetch_optional(db)
+    .await?;
     Ok(row.map(|r| StoredSession {
         user_id: r.get("user_id"),
+        must_change_password: r.get::<i64, _>("must_change_password") != 0,
         created_at: r.get("created_at"),
         last_seen_at: r.get("last_seen_at"),
     }))
@@ -1115,4 +1120,279 @@ pub async fn review_queue(
         });
     }
     Ok(out)
+}
+
+// ---- User management ----------------------------------------------------------
+
+fn roles_from(list: Option<String>) -> Vec<Role> {
+    let mut roles: Vec<Role> = list
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(Role::parse)
+        .collect();
+    roles.sort();
+    roles
+}
+
+fn user_row(r: &sqlx::sqlite::SqliteRow) -> UserSummary {
+    UserSummary {
+        id: r.get("id"),
+        email: r.get("email"),
+        first_name: r.get("first_name"),
+        last_name: r.get("last_name"),
+        roles: roles_from(r.get("roles")),
+    }
+}
+
+/// `%…%` for LIKE with the search's own `%`, `_` and `\` taken literally.
+fn like_pattern(q: &str) -> String {
+    let mut p = String::from("%");
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// One page of a tenant's users in name order, and how many match `q`
+/// (a part of the name or email, case-insensitive for ASCII).
+pub async fn user_page(
+    db: &Db,
+    tenant_id: &str,
+    q: &str,
+    page: u32,
+    per_page: u32,
+) -> Result<(Vec<UserSummary>, u64), sqlx::Error> {
+    let q = q.trim();
+    let pattern = like_pattern(q);
+    const FILTER: &str =
+        "u.tenant_id = ? AND u.removed_at IS NULL AND (? = '' OR u.email LIKE ? ESCAPE '\\' \
+        OR (u.first_name || ' ' || u.last_name) LIKE ? ESCAPE '\\' \
+        OR (u.last_name || ' ' || u.first_name) LIKE ? ESCAPE '\\')";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM users u WHERE {FILTER}"))
+        .bind(tenant_id)
+        .bind(q)
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(&pattern)
+        .fetch_one(db)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT u.id, u.email, u.first_name, u.last_name, \
+         (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles \
+         FROM users u WHERE {FILTER} ORDER BY u.last_name, u.first_name, u.email LIMIT ? OFFSET ?"
+    ))
+    .bind(tenant_id)
+    .bind(q)
+    .bind(&pattern)
+    .bind(&pattern)
+    .bind(&pattern)
+    .bind(i64::from(per_page))
+    .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
+    .fetch_all(db)
+    .await?;
+    Ok((rows.iter().map(user_row).collect(), total as u64))
+}
+
+/// A user of the tenant, with roles.
+pub async fn tenant_user(
+    db: &Db,
+    tenant_id: &str,
+    user_id: &str,
+) -> Result<Option<UserSummary>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT u.id, u.email, u.first_name, u.last_name, \
+         (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles \
+         FROM users u WHERE u.tenant_id = ? AND u.id = ? AND u.removed_at IS NULL",
+    )
+    .bind(tenant_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.as_ref().map(user_row))
+}
+
+pub struct NewUser<'a> {
+    pub tenant_id: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub roles: &'a [Role],
+    /// Of the temporary password, which must be changed at first sign-in.
+    pub password_hash: &'a str,
+}
+
+/// Adds a user to a tenant; `None` when the email has an account already.
+pub async fn create_user(
+    db: &Db,
+    u: &NewUser<'_>,
+    now: i64,
+) -> Result<Option<UserSummary>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, tenant_id, email, first_name, last_name, password_hash, created_at, must_change_password) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+    )
+    .bind(&id)
+    .bind(u.tenant_id)
+    .bind(u.email)
+    .bind(u.first_name)
+    .bind(u.last_name)
+    .bind(u.password_hash)
+    .bind(now)
+    .execute(&mut *tx)
+    .await;
+    if is_unique_violation(&inserted) {
+        return Ok(None);
+    }
+    inserted?;
+    for r in u.roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
+            .bind(&id)
+            .bind(r.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(UserSummary {
+        id,
+        email: u.email.to_owned(),
+        first_name: u.first_name.to_owned(),
+        last_name: u.last_name.to_owned(),
+        roles: u.roles.to_vec(),
+    }))
+}
+
+/// Why a change to a user was not made.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UserChange {
+    Done,
+    NoSuchUser,
+    /// The change would leave the tenant without a Global admin.
+    LastGlobalAdmin,
+}
+
+/// Whether taking Global admin away from `user_id` would leave the tenant
+/// with none; run inside the transaction that makes the change.
+async fn is_last_global_admin(
+    tx: &mut sqlx::SqliteConnection,
+    tenant_id: &str,
+    user_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let others: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
+         WHERE u.tenant_id = ? AND r.role = 'global_admin' AND u.id != ?",
+    )
+    .bind(tenant_id)
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let is_admin: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM user_roles WHERE user_id = ? AND role = 'global_admin'")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    Ok(is_admin.is_some() && others == 0)
+}
+
+async fn user_exists_in(
+    tx: &mut sqlx::SqliteConnection,
+    tenant_id: &str,
+    user_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM users WHERE tenant_id = ? AND id = ?")
+            .bind(tenant_id)
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Replaces a user's roles, keeping at least one Global admin in the tenant.
+pub async fn set_roles(
+    db: &Db,
+    tenant_id: &str,
+    user_id: &str,
+    roles: &[Role],
+) -> Result<UserChange, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    if !user_exists_in(&mut tx, tenant_id, user_id).await? {
+        return Ok(UserChange::NoSuchUser);
+    }
+    if !roles.contains(&Role::GlobalAdmin)
+        && is_last_global_admin(&mut tx, tenant_id, user_id).await?
+    {
+        return Ok(UserChange::LastGlobalAdmin);
+    }
+    sqlx::query("DELETE FROM user_roles WHERE user_id = ?")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    for r in roles {
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
+            .bind(user_id)
+            .bind(r.as_str())
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(UserChange::Done)
+}
+
+/// Removes a user (their sessions go with them), keeping at least one
+/// Global admin in the tenant.
+pub async fn delete_user(
+    db: &Db,
+    tenant_id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<UserChange, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    if !user_exists_in(&mut tx, tenant_id, user_id).await? {
+        return Ok(UserChange::NoSuchUser);
+    }
+    if is_last_global_admin(&mut tx, tenant_id, user_id).await? {
+        return Ok(UserChange::LastGlobalAdmin);
+    }
+    // The row stays for the records that name it (who enrolled, who
+    // signed); the address is freed and nothing can sign in with it.
+    sqlx::query(
+        "UPDATE users SET email = 'removed:' || id, password_hash = '', must_change_password = 0, \
+         removed_at = ? WHERE id = ?",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    for table in ["user_roles", "sessions"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(UserChange::Done)
+}
+
+/// Sets a user's own password and lifts the first-sign-in requirement.
+pub async fn set_password(db: &Db, user_id: &str, password_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// The password hash of a user, to check their current password.
+pub async fn password_hash_of(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await
 }

@@ -8,6 +8,7 @@ pub mod dev;
 pub mod enrollment;
 pub mod health;
 pub mod security;
+pub mod users;
 pub mod verification;
 
 use std::sync::OnceLock;
@@ -32,6 +33,7 @@ use crate::AppState;
         (name = "account", description = "Work accounts and sign-in sessions"),
         (name = "verification", description = "The primary contact's email verification"),
         (name = "enrollment", description = "Country rules, DUNS look-up, the draft, Enroll now and the partner account"),
+        (name = "users", description = "User management in the signed-in user's tenant"),
         (name = "review", description = "The reviewer's admin API (bearer operator token): the queue and decisions on employment and business checks"),
     )
 )]
@@ -66,6 +68,10 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(verification::undo))
         .routes(routes!(verification::resend_from_link))
         .routes(routes!(verification::resend))
+        .routes(routes!(users::list, users::add))
+        .routes(routes!(users::set_roles))
+        .routes(routes!(users::remove))
+        .routes(routes!(users::change_password))
         .routes(routes!(admin::queue))
         .routes(routes!(admin::decide))
 }
