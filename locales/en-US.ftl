@@ -66,6 +66,12 @@ create-email = Work email
 create-email-hint = Must be on your company domain. You'll be the global admin of the new account.
 create-password = Password
 create-password-hint = At least 12 characters. A short sentence is easy to remember and hard to guess.
+password-change-title = Choose your own password
+password-change-lead = You signed in with a temporary password from your administrator. Choose a password only you know to continue.
+password-change-current = Temporary password
+password-change-new = New password
+password-change-submit = Save password
+password-change-submitting = Saving…
 create-submit = Create account
 create-submitting = Creating account…
 

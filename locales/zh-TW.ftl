@@ -66,6 +66,12 @@ create-email = 公司電子郵件
 create-email-hint = 必須是公司網域的地址。您將成為新帳戶的全域管理員。
 create-password = 密碼
 create-password-hint = 至少 12 個字元。一句簡短的句子好記，又不容易被猜到。
+password-change-title = 設定您自己的密碼
+password-change-lead = 您是使用管理員提供的臨時密碼登入。請設定只有您知道的密碼，才能繼續。
+password-change-current = 臨時密碼
+password-change-new = 新密碼
+password-change-submit = 儲存密碼
+password-change-submitting = 正在儲存…
 create-submit = 建立帳戶
 create-submitting = 正在建立帳戶…
 

@@ -2,6 +2,7 @@
 //! with one error type for every way a call can fail.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use pc_api::users::ChangePasswordRequest;
 use pc_api::{
     AcceptAgreementRequest, Agreement, AgreementAcceptance, CreateAccountRequest,
     EmailVerification, EnrollRequest, EnrollmentDraft, FieldErrors, LegalBusinessProfile,
@@ -125,6 +126,14 @@ impl Api {
 
     pub async fn sign_in(&self, req: &SignInRequest) -> Result<Session, ApiError> {
         self.post("/session", req).await
+    }
+
+    /// Replaces the signed-in user's password (required after a temporary one).
+    pub async fn change_password(&self, req: &ChangePasswordRequest) -> Result<Session, ApiError> {
+        let res = self
+            .send(self.build("PUT", "/session/password").json(req))
+            .await?;
+        self.json(res).await
     }
 
     /// The registered profile for a DUNS number.

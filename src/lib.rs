@@ -79,9 +79,12 @@ pub fn App(config: Config, root: web_sys::HtmlElement, embedded: bool) -> impl I
     {
         let api = api.clone();
         Effect::new(move |prev: Option<Option<String>>| {
-            let tenant = auth
-                .session
-                .with(|s| s.as_ref().map(|s| s.tenant.id.clone()));
+            // Until a temporary password is replaced, nothing else loads.
+            let tenant = auth.session.with(|s| {
+                s.as_ref()
+                    .filter(|s| !s.must_change_password)
+                    .map(|s| s.tenant.id.clone())
+            });
             if prev.as_ref() != Some(&tenant) {
                 match &tenant {
                     Some(id) => enrollment.load(api.clone(), id.clone()),

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use pc_api::users::ChangePasswordRequest;
 use pc_api::{CreateAccountRequest, Role, SignInRequest};
 use web_sys::SubmitEvent;
 
@@ -37,6 +38,7 @@ pub fn AccountStep() -> impl IntoView {
                         .into_any();
                 }
                 match auth.session.get() {
+                    Some(s) if s.must_change_password => view! { <ChangePasswordForm /> }.into_any(),
                     Some(_) => view! { <SignedIn /> }.into_any(),
                     None => {
                         view! {
@@ -119,6 +121,89 @@ fn SignedIn() -> impl IntoView {
                 </div>
             }
         })
+    }
+}
+
+const CHANGE_ORDER: &[&str] = &["current_password", "new_password"];
+
+/// After signing in with a temporary password: the user chooses their own
+/// before anything else opens.
+#[component]
+fn ChangePasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = expect_context::<Api>();
+    let auth = expect_context::<Auth>();
+    let ctl = FormCtl::new(CHANGE_ORDER);
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let email = move || {
+        auth.session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.email.clone()))
+            .unwrap_or_default()
+    };
+    let request = move || ChangePasswordRequest {
+        current_password: current.get_untracked(),
+        new_password: new.get_untracked(),
+    };
+    let send = Action::new_local(move |req: &ChangePasswordRequest| {
+        let api = api.clone();
+        let req = req.clone();
+        async move {
+            match api.change_password(&req).await {
+                Ok(session) => auth.session.set(Some(session)),
+                Err(e) => ctl.show_api_error(&e),
+            }
+        }
+    });
+    let busy = send.pending();
+    let submit = move || {
+        let req = request();
+        if ctl.check_before_send(req.check(&email())) {
+            send.dispatch(req);
+        }
+    };
+    let on_edit = Callback::new(move |_| ctl.revalidate(request().check(&email())));
+    view! {
+        <form
+            class="form"
+            novalidate
+            on:submit=move |ev: SubmitEvent| {
+                ev.prevent_default();
+                if !busy.get_untracked() {
+                    submit();
+                }
+            }
+        >
+            <ErrorSummary shown=ctl.shown node_ref=ctl.summary />
+            <RetryBanner visible=ctl.transient() server_failed=ctl.server_failed() busy=busy on_retry=Callback::new(move |_| submit()) />
+            <h2>{i18n.tr("password-change-title")}</h2>
+            <p>{i18n.tr("password-change-lead")}</p>
+            <TextField
+                name="current_password"
+                label="password-change-current"
+                input_type="password"
+                autocomplete="current-password"
+                value=current
+                error=ctl.error(i18n, "current_password")
+                on_edit=on_edit
+            />
+            <TextField
+                name="new_password"
+                label="password-change-new"
+                hint="create-password-hint"
+                input_type="password"
+                autocomplete="new-password"
+                revealable=true
+                value=new
+                error=ctl.error(i18n, "new_password")
+                on_edit=on_edit
+            />
+            <div class="actions">
+                <button type="submit" class="button button--primary" aria-disabled=move || busy.get().then_some("true")>
+                    {Signal::derive(move || i18n.t(if busy.get() { "password-change-submitting" } else { "password-change-submit" }))}
+                </button>
+            </div>
+        </form>
     }
 }
 

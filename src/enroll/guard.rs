@@ -16,17 +16,25 @@ pub fn StepGuard(step: Step, children: ChildrenFn) -> impl IntoView {
     let enrollment = expect_context::<Enrollment>();
     let navigate = use_navigate();
     let host = crate::host::use_host();
+    // A temporary password must be replaced (on the account step) first.
+    let must_change = move || {
+        auth.session
+            .with(|s| s.as_ref().is_some_and(|s| s.must_change_password))
+    };
     let ready = move || {
-        auth.checked.get() && (auth.session.with(Option::is_none) || enrollment.loaded.get())
+        auth.checked.get()
+            && (auth.session.with(Option::is_none) || must_change() || enrollment.loaded.get())
     };
     let target = Memo::new(move |_| {
-        ready()
-            .then(|| {
-                enrollment
-                    .progress(auth.session.with(Option::is_some))
-                    .redirect(step)
-            })
-            .flatten()
+        if !ready() {
+            None
+        } else if must_change() {
+            (step != Step::Account).then_some(Step::Account)
+        } else {
+            enrollment
+                .progress(auth.session.with(Option::is_some))
+                .redirect(step)
+        }
     });
     Effect::new(move |_| {
         if let Some(t) = target.get() {

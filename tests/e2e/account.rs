@@ -300,3 +300,54 @@ async fn the_runtime_config_limits_the_languages_offered() {
     .await;
     drop(dist);
 }
+
+#[tokio::test]
+async fn a_user_added_by_an_admin_chooses_a_password_at_first_sign_in() {
+    e2e("en-US", |c, server| async move {
+        let url = server.lock().await.url();
+        let temp = {
+            let s = server.lock().await;
+            let admin = s.create_account("contoso.com", "mei@contoso.com").await;
+            let (status, body) = s
+                .call(
+                    "POST",
+                    "/users",
+                    &admin,
+                    Some(json!({"first_name": "Ana", "last_name": "Silva",
+                                "email": "ana@contoso.com", "roles": ["report_viewer"]})),
+                )
+                .await;
+            assert_eq!(status, 201, "{body}");
+            body["temporary_password"].as_str().unwrap().to_owned()
+        };
+        c.goto(&format!("{url}/enroll/account")).await.unwrap();
+        fill(&c, "Work email", "ana@contoso.com").await;
+        fill(&c, "Password", &temp).await;
+        button(&c, "Sign in").await.click().await.unwrap();
+        find(&c, "//h2[normalize-space(.)='Choose your own password']").await;
+
+        // No other step opens before the password is chosen.
+        c.goto(&format!("{url}/enroll/company")).await.unwrap();
+        find(&c, "//h2[normalize-space(.)='Choose your own password']").await;
+        heading(&c, "Work account").await;
+
+        button(&c, "Save password").await.click().await.unwrap();
+        see(&c, "There is a problem").await;
+        fill(&c, "Temporary password", "not-the-one").await;
+        fill(&c, "New password", "copper-lantern-42-river").await;
+        button(&c, "Save password").await.click().await.unwrap();
+        see(&c, "Your current password is not correct.").await;
+        fill(&c, "Temporary password", &temp).await;
+        button(&c, "Save password").await.click().await.unwrap();
+        see(&c, "You're signed in as Ana Silva.").await;
+
+        c.refresh().await.unwrap();
+        see(&c, "You're signed in as Ana Silva.").await;
+        button(&c, "Sign out").await.click().await.unwrap();
+        fill(&c, "Work email", "ana@contoso.com").await;
+        fill(&c, "Password", "copper-lantern-42-river").await;
+        button(&c, "Sign in").await.click().await.unwrap();
+        see(&c, "You're signed in as Ana Silva.").await;
+    })
+    .await;
+}
