@@ -293,6 +293,10 @@ pub struct PartnerAccount {
     /// Agreements accepted for this account, oldest first.
     #[serde(default)]
     pub agreements: Vec<AgreementAcceptance>,
+    /// The account has been authorized at least once, so its legal name
+    /// can no longer change.
+    #[serde(default)]
+    pub legal_name_locked: bool,
 }
 
 #[cfg(test)]
@@ -548,6 +552,15 @@ pub struct AgreementAcceptance {
     pub user_id: String,
     /// Seconds since the Unix epoch, UTC.
     pub accepted_at: i64,
+}
+
+/// An agreement as the company accepted it: the text of that version and
+/// the acceptance record.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AcceptedAgreement {
+    pub agreement: Agreement,
+    pub acceptance: AgreementAcceptance,
 }
 
 /// Where a new verification link went.

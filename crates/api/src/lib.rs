@@ -7,6 +7,7 @@ mod countries_data;
 pub mod enrollment;
 pub mod lists;
 pub mod problem;
+pub mod profile;
 pub mod review;
 pub mod types;
 pub mod users;

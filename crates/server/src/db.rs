@@ -630,6 +630,7 @@ pub async fn partner_account(
         },
         created_at: r.get("created_at"),
         agreements: acceptances(db, tenant_id).await?,
+        legal_name_locked: r.get::<Option<i64>, _>("authorized_at").is_some(),
     }))
 }
 
@@ -893,7 +894,7 @@ pub async fn insert_acceptance(
                 .bind(a.tenant_id)
                 .fetch_one(&mut *tx)
                 .await?;
-        let statuses = rederive_in(&mut tx, a.tenant_id).await?;
+        let statuses = rederive_in(&mut tx, a.tenant_id, now).await?;
         if program_name(statuses.1) != before {
             tell_contact_in(&mut tx, a.tenant_id, None, statuses, now, compose).await?;
         }
@@ -1039,7 +1040,7 @@ async fn set_check_in(
     if updated.rows_affected() == 0 {
         return Ok(None);
     }
-    let statuses = rederive_in(tx, tenant_id).await?;
+    let statuses = rederive_in(tx, tenant_id, now).await?;
     tell_contact_in(tx, tenant_id, Some(check.clone()), statuses, now, compose)
         .await
         .map(Some)
@@ -1050,6 +1051,7 @@ async fn set_check_in(
 async fn rederive_in(
     tx: &mut sqlx::SqliteConnection,
     tenant_id: &str,
+    now: i64,
 ) -> Result<(VettingStatus, ProgramStatus), sqlx::Error> {
     let checks = checks_of(&mut *tx, tenant_id).await?;
     let accepted: Option<i64> = sqlx::query_scalar(
@@ -1060,14 +1062,128 @@ async fn rederive_in(
     .await?;
     let (vetting, program) = pc_api::review::derive_status(&checks, accepted.is_some());
     sqlx::query(
-        "UPDATE partner_accounts SET vetting_status = ?, program_status = ? WHERE tenant_id = ?",
+        "UPDATE partner_accounts SET vetting_status = ?1, program_status = ?2, \
+         authorized_at = CASE WHEN ?1 = 'authorized' THEN COALESCE(authorized_at, ?3) ELSE authorized_at END \
+         WHERE tenant_id = ?4",
     )
     .bind(vetting_name(vetting))
     .bind(program_name(program))
+    .bind(now)
     .bind(tenant_id)
     .execute(&mut *tx)
     .await?;
     Ok((vetting, program))
+}
+
+/// A new verification link for a changed contact email.
+pub struct NewLink<'a> {
+    pub token_hash: &'a str,
+    pub expires_at: i64,
+    pub mail: NewMail<'a>,
+}
+
+/// Outcome of `update_profile`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ProfileUpdated {
+    Updated,
+    /// The account was authorized (locking the legal name) meanwhile.
+    NameLocked,
+    NotEnrolled,
+}
+
+/// Stores an edited profile and contact, sends the checks `effects` names
+/// back to Pending, replaces the verification link when the email changed,
+/// derives the statuses again and emails the contact: one transaction.
+#[allow(clippy::too_many_arguments)]
+pub async fn update_profile(
+    db: &Db,
+    tenant_id: &str,
+    profile: &LegalBusinessProfile,
+    contact: &PrimaryContact,
+    effects: pc_api::profile::ProfileEffects,
+    link: Option<NewLink<'_>>,
+    now: i64,
+    compose: impl FnOnce(&StatusNews) -> (String, String),
+) -> Result<ProfileUpdated, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let updated = sqlx::query(
+        "UPDATE partner_accounts SET legal_name = ?1, line1 = ?2, line2 = ?3, city = ?4, state = ?5, \
+         postal_code = ?6, contact_first_name = ?7, contact_last_name = ?8, contact_email = ?9, \
+         contact_phone = ?10 WHERE tenant_id = ?11 AND (authorized_at IS NULL OR legal_name = ?1)",
+    )
+    .bind(&profile.legal_name)
+    .bind(&profile.line1)
+    .bind(&profile.line2)
+    .bind(&profile.city)
+    .bind(&profile.state)
+    .bind(&profile.postal_code)
+    .bind(&contact.first_name)
+    .bind(&contact.last_name)
+    .bind(&contact.email)
+    .bind(&contact.phone)
+    .bind(tenant_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE tenant_id = ?")
+                .bind(tenant_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        return Ok(if exists.is_some() {
+            ProfileUpdated::NameLocked
+        } else {
+            ProfileUpdated::NotEnrolled
+        });
+    }
+    let mut first_reset = None;
+    for (on, kind) in [
+        (effects.business, CheckKind::Business),
+        (effects.employment, CheckKind::Employment),
+        (effects.email, CheckKind::EmailOwnership),
+    ] {
+        if !on {
+            continue;
+        }
+        sqlx::query(
+            "UPDATE verification_checks SET status = 'pending', reason = NULL, updated_at = ? \
+             WHERE tenant_id = ? AND kind = ?",
+        )
+        .bind(now)
+        .bind(tenant_id)
+        .bind(check_kind_name(kind))
+        .execute(&mut *tx)
+        .await?;
+        first_reset.get_or_insert(VerificationCheck {
+            kind,
+            status: CheckStatus::Pending,
+            reason: None,
+        });
+    }
+    if let Some(link) = &link {
+        sqlx::query("UPDATE email_tokens SET used_at = ? WHERE tenant_id = ? AND used_at IS NULL")
+            .bind(now)
+            .bind(tenant_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO email_tokens (token_hash, tenant_id, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(link.token_hash)
+        .bind(tenant_id)
+        .bind(&contact.email)
+        .bind(now)
+        .bind(link.expires_at)
+        .execute(&mut *tx)
+        .await?;
+        queue_mail_in(&mut tx, &link.mail, now).await?;
+    }
+    if first_reset.is_some() {
+        let statuses = rederive_in(&mut tx, tenant_id, now).await?;
+        tell_contact_in(&mut tx, tenant_id, first_reset, statuses, now, compose).await?;
+    }
+    tx.commit().await?;
+    Ok(ProfileUpdated::Updated)
 }
 
 /// The tenant whose partner account has this MPN ID.

@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod mail;
+pub mod pdf;
 pub mod review;
 pub mod smtp;
 pub mod static_files;

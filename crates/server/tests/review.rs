@@ -7,91 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::*;
-use serde_json::{json, Value};
-
-const TOKEN: &str = "operator-token-0123456789abcdef0123456789";
-
-fn enroll_body() -> Value {
-    json!({
-        "profile": {
-            "country": "US", "legal_name": "Contoso Ltd.", "line1": "1 Contoso Way", "line2": "",
-            "city": "Redmond", "state": "WA", "postal_code": "98052"
-        },
-        "contact": {"first_name": "Wei", "last_name": "Chen", "email": "wei@contoso.com", "phone": "(425) 555-0100"}
-    })
-}
-
-async fn reviewer_app() -> TestApp {
-    test_app_with(|c| c.operator_token = Some(TOKEN.into())).await
-}
-
-/// Enrolls contoso.com; returns the applicant's cookie and the MPN ID.
-async fn enrolled(t: &TestApp) -> (String, String) {
-    let cookie = t.signed_in("contoso.com", "mei@contoso.com").await;
-    let a = t.enroll(&cookie, "key-review-1", enroll_body()).await;
-    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
-    (cookie, a.body["mpn_id"].as_str().unwrap().to_owned())
-}
-
-async fn admin(
-    t: &TestApp,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> Answer {
-    let mut b = Request::builder()
-        .method(method)
-        .uri(format!("/api/v1/admin{path}"));
-    if let Some(tok) = token {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {tok}"));
-    }
-    let req = match body {
-        Some(v) => b
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(v.to_string()))
-            .unwrap(),
-        None => b.body(Body::empty()).unwrap(),
-    };
-    t.send(req).await
-}
-
-async fn decide(t: &TestApp, mpn: &str, check: &str, body: Value) -> Answer {
-    admin(
-        t,
-        "POST",
-        &format!("/partners/{mpn}/checks/{check}"),
-        Some(TOKEN),
-        Some(body),
-    )
-    .await
-}
-
-async fn account(t: &TestApp, cookie: &str) -> Value {
-    t.call("GET", "/api/v1/partner-account", None, Some(cookie))
-        .await
-        .body
-}
-
-async fn confirm_email(t: &TestApp) {
-    let mail = pc_server::db::recent_mail(&t.db, 20).await.unwrap();
-    let body = &mail
-        .iter()
-        .find(|m| m.body.contains("/verify-email/"))
-        .unwrap()
-        .body;
-    let start = body.find("/verify-email/").unwrap() + "/verify-email/".len();
-    let token = body[start..].split_whitespace().next().unwrap();
-    let a = t
-        .call(
-            "POST",
-            &format!("/api/v1/email-verification/{token}/confirm"),
-            None,
-            None,
-        )
-        .await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn the_admin_api_needs_the_operator_token() {
@@ -168,7 +84,7 @@ async fn three_verified_checks_authorize_and_with_the_agreement_the_program_is_a
         a.body["program_status"], "pending_verification",
         "no agreement yet"
     );
-    let acc = account(&t, &cookie).await;
+    let acc = partner(&t, &cookie).await;
     assert_eq!(acc["vetting_status"], "authorized");
 
     // Every change was emailed to the primary contact.
@@ -195,7 +111,7 @@ async fn three_verified_checks_authorize_and_with_the_agreement_the_program_is_a
         )
         .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
-    assert_eq!(account(&t, &cookie).await["program_status"], "active");
+    assert_eq!(partner(&t, &cookie).await["program_status"], "active");
     let newest = &pc_server::db::recent_mail(&t.db, 1).await.unwrap()[0];
     assert!(
         newest.subject.contains("MPN program status: active"),
@@ -229,7 +145,7 @@ async fn a_rejection_needs_a_reason_shows_it_and_rejects_the_account() {
     )
     .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-    let acc = account(&t, &cookie).await;
+    let acc = partner(&t, &cookie).await;
     assert_eq!(acc["vetting_status"], "rejected");
     let business = acc["checks"]
         .as_array()
@@ -351,7 +267,7 @@ async fn the_review_command_lists_approves_and_rejects() {
     let (ok, _, _) = run(&["approve", &mpn, "email-ownership"]);
     assert!(!ok, "the contact's link decides email ownership");
 
-    let acc = account(&t, &cookie).await;
+    let acc = partner(&t, &cookie).await;
     assert_eq!(acc["vetting_status"], "rejected");
     let (ok, out, _) = run(&["list"]);
     assert!(ok);

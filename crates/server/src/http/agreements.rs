@@ -1,9 +1,14 @@
 //! The partner network agreement: its current text, and accepting it.
 
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use pc_api::{AcceptAgreementRequest, Agreement, AgreementAcceptance, Problem};
+use pc_api::{
+    AcceptAgreementRequest, AcceptedAgreement, Agreement, AgreementAcceptance, PartnerAccount,
+    Problem,
+};
 
 use crate::agreements::MPN;
 use crate::auth::{self, CurrentUser};
@@ -102,4 +107,127 @@ pub async fn accept(
         StatusCode::OK
     };
     Ok((status, Json(record)))
+}
+
+/// The latest version of agreement `id` the caller's company accepted.
+async fn accepted_of(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+) -> ApiResult<(AcceptedAgreement, PartnerAccount)> {
+    let (tenant_id, _) = db::tenant_of(&state.db, &user.user_id)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let not_accepted = || {
+        ApiError::other(
+            Problem::new(404, "Your company has not accepted this agreement")
+                .with_code("not_found"),
+        )
+    };
+    let account = db::partner_account(&state.db, &tenant_id)
+        .await?
+        .ok_or_else(not_accepted)?;
+    let acceptance = account
+        .agreements
+        .iter()
+        .rev()
+        .find(|a| a.agreement_id == id)
+        .cloned()
+        .ok_or_else(not_accepted)?;
+    let agreement = state
+        .agreements
+        .version(id, &acceptance.version)
+        .cloned()
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{id} version {} was accepted but is no longer loaded (--agreement)",
+                acceptance.version
+            )
+        })?;
+    Ok((
+        AcceptedAgreement {
+            agreement,
+            acceptance,
+        },
+        account,
+    ))
+}
+
+/// The agreement as the signed-in user's company accepted it: that
+/// version's text and the acceptance record.
+#[utoipa::path(get, path = "/agreements/{id}/accepted", tag = "enrollment",
+    params(("id" = String, Path, description = "The agreement's id, e.g. `mpn`")),
+    responses(
+        (status = 200, description = "The accepted agreement", body = AcceptedAgreement),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not accepted by this company", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn accepted(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<AcceptedAgreement>> {
+    accepted_of(&state, &user, &id).await.map(|(a, _)| Json(a))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct PdfQuery {
+    /// `en-US` (default) or `zh-TW`: the language of the record's labels.
+    pub lang: Option<String>,
+}
+
+/// The accepted agreement as a PDF: text, version, signer and UTC time.
+#[utoipa::path(get, path = "/agreements/{id}/accepted.pdf", tag = "enrollment",
+    params(("id" = String, Path, description = "The agreement's id, e.g. `mpn`"), PdfQuery),
+    responses(
+        (status = 200, description = "The PDF", content_type = "application/pdf"),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Not accepted by this company", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn accepted_pdf(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<PdfQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (accepted, account) = accepted_of(&state, &user, &id).await?;
+    let locale = match q.lang.as_deref() {
+        Some(l) => crate::mail::locale_from_accept_language(Some(l)),
+        None => crate::mail::locale_from_accept_language(
+            headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()),
+        ),
+    };
+    let bytes = crate::pdf::agreement_pdf(&crate::pdf::AgreementRecord {
+        agreement: &accepted.agreement,
+        acceptance: &accepted.acceptance,
+        legal_name: &account.profile.legal_name,
+        mpn_id: &account.mpn_id,
+        locale,
+    });
+    let file: String = format!(
+        "{}-{}.pdf",
+        accepted.agreement.id, accepted.agreement.version
+    )
+    .chars()
+    .map(|c| {
+        if c.is_ascii_alphanumeric() || "-._".contains(c) {
+            c
+        } else {
+            '_'
+        }
+    })
+    .collect();
+    Ok((
+        [
+            (CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+            (CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
 }

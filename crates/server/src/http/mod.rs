@@ -7,6 +7,7 @@ pub mod agreements;
 pub mod dev;
 pub mod enrollment;
 pub mod health;
+pub mod profile;
 pub mod security;
 pub mod users;
 pub mod verification;
@@ -57,8 +58,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(enrollment::get_draft, enrollment::put_draft))
         .routes(routes!(enrollment::enroll))
         .routes(routes!(enrollment::partner_account))
+        .routes(routes!(profile::update))
         .routes(routes!(agreements::current))
         .routes(routes!(agreements::accept))
+        .routes(routes!(agreements::accepted))
+        .routes(routes!(agreements::accepted_pdf))
         .routes(routes!(dev::mailbox))
         .routes(routes!(security::report))
         .routes(routes!(security::report_count))

@@ -142,3 +142,89 @@ pub fn enroll_req(cookie: &str, key: &str, body: Value) -> Request<Body> {
         .body(Body::from(body.to_string()))
         .unwrap()
 }
+
+// ---- An enrolled company and the reviewer --------------------------------
+
+pub const TOKEN: &str = "operator-token-0123456789abcdef0123456789";
+
+pub fn enroll_body() -> Value {
+    json!({
+        "profile": {
+            "country": "US", "legal_name": "Contoso Ltd.", "line1": "1 Contoso Way", "line2": "",
+            "city": "Redmond", "state": "WA", "postal_code": "98052"
+        },
+        "contact": {"first_name": "Wei", "last_name": "Chen", "email": "wei@contoso.com", "phone": "(425) 555-0100"}
+    })
+}
+
+pub async fn reviewer_app() -> TestApp {
+    test_app_with(|c| c.operator_token = Some(TOKEN.into())).await
+}
+
+/// Enrolls contoso.com; returns the applicant's cookie and the MPN ID.
+pub async fn enrolled(t: &TestApp) -> (String, String) {
+    let cookie = t.signed_in("contoso.com", "mei@contoso.com").await;
+    let a = t.enroll(&cookie, "key-review-1", enroll_body()).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    (cookie, a.body["mpn_id"].as_str().unwrap().to_owned())
+}
+
+pub async fn admin(
+    t: &TestApp,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Answer {
+    let mut b = Request::builder()
+        .method(method)
+        .uri(format!("/api/v1/admin{path}"));
+    if let Some(tok) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {tok}"));
+    }
+    let req = match body {
+        Some(v) => b
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(v.to_string()))
+            .unwrap(),
+        None => b.body(Body::empty()).unwrap(),
+    };
+    t.send(req).await
+}
+
+pub async fn decide(t: &TestApp, mpn: &str, check: &str, body: Value) -> Answer {
+    admin(
+        t,
+        "POST",
+        &format!("/partners/{mpn}/checks/{check}"),
+        Some(TOKEN),
+        Some(body),
+    )
+    .await
+}
+
+pub async fn partner(t: &TestApp, cookie: &str) -> Value {
+    t.call("GET", "/api/v1/partner-account", None, Some(cookie))
+        .await
+        .body
+}
+
+pub async fn confirm_email(t: &TestApp) {
+    let mail = pc_server::db::recent_mail(&t.db, 20).await.unwrap();
+    let body = &mail
+        .iter()
+        .find(|m| m.body.contains("/verify-email/"))
+        .unwrap()
+        .body;
+    let start = body.find("/verify-email/").unwrap() + "/verify-email/".len();
+    let token = body[start..].split_whitespace().next().unwrap();
+    let a = t
+        .call(
+            "POST",
+            &format!("/api/v1/email-verification/{token}/confirm"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+}
