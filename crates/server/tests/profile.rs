@@ -224,44 +224,21 @@ async fn only_profile_roles_may_edit_it() {
     let t = reviewer_app().await;
     let (cookie, _) = enrolled(&t).await;
     let acc = partner(&t, &cookie).await;
-    let mut users = vec![];
-    for (email, roles) in [
-        (
-            "viewer@contoso.com",
-            json!(["report_viewer", "admin_agent"]),
-        ),
-        ("profile@contoso.com", json!(["business_profile_admin"])),
-    ] {
-        let a = t
-            .call(
-                "POST",
-                "/api/v1/users",
-                Some(json!({"first_name": "Pat", "last_name": "Lee", "email": email, "roles": roles})),
-                Some(&cookie),
-            )
-            .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
-        let temp = a.body["temporary_password"].as_str().unwrap().to_owned();
-        let s = t
-            .call(
-                "POST",
-                "/api/v1/session",
-                Some(json!({"email": email, "password": temp})),
-                None,
-            )
-            .await;
-        let c = s.cookie().unwrap();
-        let p = t
-            .call(
-                "PUT",
-                "/api/v1/session/password",
-                Some(json!({"current_password": temp, "new_password": "quiet-harbor-42-lantern"})),
-                Some(&c),
-            )
-            .await;
-        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
-        users.push(c);
-    }
+    let (_, viewer) = member(
+        &t,
+        &cookie,
+        "viewer@contoso.com",
+        json!(["report_viewer", "admin_agent"]),
+    )
+    .await;
+    let (_, editor) = member(
+        &t,
+        &cookie,
+        "profile@contoso.com",
+        json!(["business_profile_admin"]),
+    )
+    .await;
+    let users = [viewer, editor];
     let mut body = update_of(&acc);
     body["contact"]["last_name"] = json!("Chan");
     let a = put_profile(&t, &users[0], body.clone()).await;

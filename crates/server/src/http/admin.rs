@@ -16,6 +16,21 @@ use crate::review::{self, DecideError};
 use crate::AppState;
 
 /// Lets the request through when it carries the operator token.
+/// A request carrying the operator token. As an extractor it runs before
+/// the body is read, so a caller without the token learns nothing else.
+pub struct Operator;
+
+impl axum::extract::FromRequestParts<AppState> for Operator {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, ApiError> {
+        operator(state, &parts.headers).map(|()| Operator)
+    }
+}
+
 fn operator(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
     let Some(expected) = state.config.operator_token.as_deref() else {
         return Err(ApiError::other(
@@ -105,11 +120,10 @@ fn parse_check(s: &str) -> Option<CheckKind> {
     ))]
 pub async fn decide(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: Operator,
     Path((mpn_id, check)): Path<(String, String)>,
     ApiJson(body): ApiJson<ReviewRequest>,
 ) -> ApiResult<Json<ReviewOutcome>> {
-    operator(&state, &headers)?;
     let kind = parse_check(&check).ok_or(ApiError::NotFound)?;
     match review::decide(&state.db, &mpn_id, kind, &body, auth::now()).await {
         Ok((decided, news)) => Ok(Json(ReviewOutcome {

@@ -228,3 +228,46 @@ pub async fn confirm_email(t: &TestApp) {
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
 }
+
+// ---- Users of a tenant ----------------------------------------------------
+
+pub async fn sign_in(t: &TestApp, email: &str, password: &str) -> Answer {
+    t.call(
+        "POST",
+        "/api/v1/session",
+        Some(json!({"email": email, "password": password})),
+        None,
+    )
+    .await
+}
+
+pub async fn add(t: &TestApp, admin: &str, email: &str, roles: Value) -> Answer {
+    t.call(
+        "POST",
+        "/api/v1/users",
+        Some(json!({"first_name": "Ana", "last_name": "Silva", "email": email, "roles": roles})),
+        Some(admin),
+    )
+    .await
+}
+
+/// A user added by the admin, signed in with their own password; returns
+/// (their id, their cookie).
+pub async fn member(t: &TestApp, admin: &str, email: &str, roles: Value) -> (String, String) {
+    let a = add(t, admin, email, roles).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let id = a.body["user"]["id"].as_str().unwrap().to_owned();
+    let temp = a.body["temporary_password"].as_str().unwrap().to_owned();
+    let s = sign_in(t, email, &temp).await;
+    let cookie = s.cookie().unwrap();
+    let c = t
+        .call(
+            "PUT",
+            "/api/v1/session/password",
+            Some(json!({"current_password": temp, "new_password": "copper-lantern-42-river"})),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(c.status, StatusCode::OK, "{}", c.body);
+    (id, cookie)
+}
