@@ -2,11 +2,14 @@
 //! with one error type for every way a call can fail.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use pc_api::users::ChangePasswordRequest;
+use pc_api::profile::ProfileUpdate;
+use pc_api::users::{
+    ChangePasswordRequest, NewUserCreated, NewUserRequest, UpdateRolesRequest, UserPage,
+};
 use pc_api::{
-    AcceptAgreementRequest, Agreement, AgreementAcceptance, CreateAccountRequest,
-    EmailVerification, EnrollRequest, EnrollmentDraft, FieldErrors, LegalBusinessProfile,
-    PartnerAccount, Problem, Session, SignInRequest,
+    AcceptAgreementRequest, AcceptedAgreement, Agreement, AgreementAcceptance,
+    CreateAccountRequest, EmailVerification, EnrollRequest, EnrollmentDraft, FieldErrors,
+    LegalBusinessProfile, PartnerAccount, Problem, Session, SignInRequest, UserSummary,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -109,6 +112,20 @@ impl Api {
         body: &B,
     ) -> Result<T, ApiError> {
         let res = self.send(self.build("POST", path).json(body)).await?;
+        self.json(res).await
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let res = self.send(self.build("GET", path).build()).await?;
+        self.json(res).await
+    }
+
+    async fn put<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let res = self.send(self.build("PUT", path).json(body)).await?;
         self.json(res).await
     }
 
@@ -242,4 +259,56 @@ impl Api {
             .await
             .map(|_| ())
     }
+
+    pub async fn update_profile(&self, req: &ProfileUpdate) -> Result<PartnerAccount, ApiError> {
+        self.put("/partner-account/profile", req).await
+    }
+
+    pub async fn accepted_agreement(&self, id: &str) -> Result<AcceptedAgreement, ApiError> {
+        self.get(&format!("/agreements/{}/accepted", encode(id)))
+            .await
+    }
+
+    /// Where the browser downloads the accepted agreement's PDF.
+    pub fn agreement_pdf_url(&self, id: &str, lang: &str) -> String {
+        self.config.api_url(&format!(
+            "/agreements/{}/accepted.pdf?lang={}",
+            encode(id),
+            encode(lang)
+        ))
+    }
+
+    pub async fn users(&self, q: &str, page: u32, per_page: u32) -> Result<UserPage, ApiError> {
+        self.get(&format!(
+            "/users?q={}&page={page}&per_page={per_page}",
+            encode(q)
+        ))
+        .await
+    }
+
+    pub async fn add_user(&self, req: &NewUserRequest) -> Result<NewUserCreated, ApiError> {
+        self.post("/users", req).await
+    }
+
+    pub async fn set_roles(
+        &self,
+        id: &str,
+        req: &UpdateRolesRequest,
+    ) -> Result<UserSummary, ApiError> {
+        self.put(&format!("/users/{}/roles", encode(id)), req).await
+    }
+
+    pub async fn remove_user(&self, id: &str) -> Result<(), ApiError> {
+        self.send(
+            self.build("DELETE", &format!("/users/{}", encode(id)))
+                .build(),
+        )
+        .await
+        .map(|_| ())
+    }
+}
+
+/// A query or path part, percent-encoded.
+fn encode(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
 }

@@ -56,6 +56,16 @@ impl Host {
         self.base.with_value(|b| format!("{b}{path}"))
     }
 
+    /// A URL path without the base, if it starts with it: the app's route.
+    pub fn strip_base(&self, path: &str) -> String {
+        self.base.with_value(|b| {
+            path.strip_prefix(b.as_str())
+                .filter(|rest| rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
+                .unwrap_or(path)
+                .to_owned()
+        })
+    }
+
     /// Options for a step to another route: an embedded app does not
     /// scroll the host page to its top (the new page's heading takes focus,
     /// which brings the app into view).

@@ -187,7 +187,14 @@ mod tests {
                 } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs")
                 {
                     let text = std::fs::read_to_string(&path).unwrap();
-                    for marker in [".t(\"", ".t_with(\"", "key=\"", "label=\"", "hint=\""] {
+                    for marker in [
+                        ".t(\"",
+                        ".tr(\"",
+                        ".t_with(\"",
+                        "key=\"",
+                        "label=\"",
+                        "hint=\"",
+                    ] {
                         for (i, _) in text.match_indices(marker) {
                             let rest = &text[i + marker.len()..];
                             let end = rest.find('"').unwrap();

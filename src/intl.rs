@@ -23,3 +23,32 @@ fn region_name_js(locale: &str, code: &str) -> Option<String> {
     let of: Function = Reflect::get(&names, &"of".into()).ok()?.dyn_into().ok()?;
     of.call1(&names, &JsValue::from_str(code)).ok()?.as_string()
 }
+
+/// A moment (seconds since the Unix epoch) as a date and time in `locale`,
+/// in the browser's time zone, e.g. "November 25, 2026 at 2:03 PM" or
+/// "2026年11月25日 下午2:03".
+pub fn date_time(locale: &str, secs: i64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(secs as f64 * 1000.0));
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"dateStyle".into(), &"long".into());
+    let _ = Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    String::from(date.to_locale_string(locale, &options))
+}
+
+/// A count in `locale`'s digits and grouping, e.g. 10,000.
+pub fn number(locale: &str, n: u64) -> String {
+    let args = Array::of1(&JsValue::from_str(locale));
+    let format = (|| {
+        let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
+        let ctor: Function = Reflect::get(&intl, &JsValue::from_str("NumberFormat"))
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        let f = Reflect::construct(&ctor, &args).ok()?;
+        let fmt: Function = Reflect::get(&f, &"format".into()).ok()?.dyn_into().ok()?;
+        fmt.call1(&f, &JsValue::from_f64(n as f64))
+            .ok()?
+            .as_string()
+    })();
+    format.unwrap_or_else(|| n.to_string())
+}

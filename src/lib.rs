@@ -4,6 +4,7 @@
 pub mod api;
 pub mod components;
 pub mod config;
+pub mod dashboard;
 pub mod enroll;
 pub mod form;
 pub mod host;
@@ -22,6 +23,7 @@ use wasm_bindgen::prelude::*;
 use crate::api::Api;
 use crate::components::{RetryBanner, SiteFooter, SiteHeader};
 use crate::config::Config;
+use crate::dashboard::{AgreementPage, Overview, PartnerProfile, UserManagement};
 use crate::enroll::account::AccountStep;
 use crate::enroll::agreement::AgreementStep;
 use crate::enroll::company::CompanyStep;
@@ -156,6 +158,10 @@ pub fn App(config: Config, root: web_sys::HtmlElement, embedded: bool) -> impl I
                     <Route path=path!("/enroll/agreement") view=AgreementStep />
                     <Route path=path!("/enroll/done") view=DoneStep />
                     <Route path=path!("/verify-email/:token") view=VerifyEmail />
+                    <Route path=path!("/dashboard") view=Overview />
+                    <Route path=path!("/dashboard/settings/partner-profile") view=PartnerProfile />
+                    <Route path=path!("/dashboard/settings/users") view=UserManagement />
+                    <Route path=path!("/dashboard/agreements/:id") view=AgreementPage />
                 </Routes>
             </div>
             <SiteFooter />

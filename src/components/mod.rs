@@ -1,6 +1,7 @@
 //! Building blocks shared by every page: fields, the error summary, the
 //! retry banner, the stepper and the site frame.
 
+mod address;
 mod banner;
 mod error_summary;
 mod field;
@@ -8,6 +9,7 @@ mod frame;
 mod select;
 mod stepper;
 
+pub use address::AddressFields;
 pub use banner::RetryBanner;
 pub use error_summary::ErrorSummary;
 pub use field::TextField;

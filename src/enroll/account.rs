@@ -24,6 +24,22 @@ pub fn AccountStep() -> impl IntoView {
     let auth = expect_context::<Auth>();
     let query = use_query_map();
     let creating = Memo::new(move |_| query.with(|q| q.get("mode").as_deref() == Some("create")));
+    // Sent here from a dashboard page: once signed in (with a password of
+    // their own), the user goes back to it.
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        let ready = auth
+            .session
+            .with(|s| s.as_ref().is_some_and(|s| !s.must_change_password));
+        let next = query.with(|q| q.get("next"));
+        if let Some(next) = next
+            .as_deref()
+            .and_then(crate::dashboard::safe_next)
+            .filter(|_| ready)
+        {
+            navigate(next, host.redirect());
+        }
+    });
 
     view! {
         <PageTitle key="account-title" />

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use fantoccini::{Client, Locator};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::*;
 
@@ -58,39 +58,6 @@ async fn to_review(c: &Client, url: &str) {
     c.goto(&format!("{url}/enroll/company")).await.unwrap();
     manual_us_company(c).await;
     contact_step(c, "wei@contoso.com").await;
-}
-
-fn enroll_body() -> Value {
-    json!({
-        "profile": {"country": "US", "legal_name": "Contoso Ltd.", "line1": "1 Contoso Way", "line2": "",
-                    "city": "Redmond", "state": "WA", "postal_code": "98052"},
-        "contact": {"first_name": "Wei", "last_name": "Chen", "email": "wei@contoso.com", "phone": ""}
-    })
-}
-
-/// Accepts the current agreement through the API, as the applicant.
-async fn accept_agreement(server: &Server, session: &str) {
-    let (_, current) = server
-        .call("GET", "/agreements/current", session, None)
-        .await;
-    let body = json!({"version": current["version"], "signer_first_name": "Mei-Ling", "signer_last_name": "陳",
-                      "signer_email": "mei@contoso.com", "authority_confirmed": true});
-    let (status, record) = server
-        .call("POST", "/agreements/mpn/acceptance", session, Some(body))
-        .await;
-    assert_eq!(status, 201, "{record}");
-}
-
-/// The link in the newest email to `to`.
-async fn link_in_mail(server: &Server, to: &str) -> String {
-    let mail = server.mailbox().await;
-    let m = mail
-        .iter()
-        .find(|m| m["to"] == to)
-        .expect("an email to the contact");
-    let body = m["body"].as_str().unwrap();
-    let start = body.find("http").unwrap();
-    body[start..].split_whitespace().next().unwrap().to_owned()
 }
 
 async fn mails_to(server: &Server, to: &str) -> usize {

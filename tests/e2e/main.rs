@@ -7,6 +7,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod account;
+mod dashboard;
 mod hosting;
 mod journey;
 
@@ -25,6 +26,8 @@ use tokio::sync::Mutex;
 
 pub const WAIT: Duration = Duration::from_secs(20);
 pub const PASSWORD: &str = "blue-kettle-71-orbit";
+/// The reviewers' token of servers started with `--operator-token`.
+pub const OPERATOR_TOKEN: &str = "e2e-operator-token-0123456789abcdef";
 
 pub fn env_path(name: &str) -> PathBuf {
     std::env::var_os(name)
@@ -166,6 +169,22 @@ impl Server {
         let res = req.send().await.unwrap();
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// A reviewer's decision through the admin API (the server must run
+    /// with `--operator-token OPERATOR_TOKEN`).
+    pub async fn review(&self, mpn: &str, check: &str, body: Value) {
+        let res = reqwest::Client::new()
+            .post(format!(
+                "{}/api/v1/admin/partners/{mpn}/checks/{check}",
+                self.url()
+            ))
+            .bearer_auth(OPERATOR_TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200, "{:?}", res.text().await);
     }
 
     /// Runs SQL on the server's database behind its back (fault tests).
@@ -344,6 +363,19 @@ pub fn lit(s: &str) -> String {
     }
 }
 
+/// Keeps what the page logs as errors (a panic, for one) in
+/// `window.__errors`, which a failed `find` shows.
+pub async fn keep_errors(c: &Client) {
+    c.execute(
+        "window.__errors = []; const log = console.error.bind(console); \
+         console.error = (...a) => { window.__errors.push(a.map(String).join(' ')); log(...a); }; \
+         window.addEventListener('error', e => window.__errors.push(String(e.message)));",
+        vec![],
+    )
+    .await
+    .unwrap();
+}
+
 /// Waits for an element matching `xpath` that a user can see.
 pub async fn find(c: &Client, xpath: &str) -> Element {
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -355,10 +387,17 @@ pub async fn find(c: &Client, xpath: &str) -> Element {
                 }
             }
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "nothing visible matches {xpath}"
-        );
+        if tokio::time::Instant::now() >= deadline {
+            let page = c
+                .execute(
+                    "return location.href + '\\n' + (window.__errors || []).join('\\n') + '\\n' + document.body.innerText.replace(/\\n(Choose…\\n)?([A-Z][a-z]+( [A-Z][a-z]+)*\\n){20,}/g, '\\n[…a long list…]\\n').slice(0, 4000)",
+                    vec![],
+                )
+                .await
+                .map(|v| v.as_str().unwrap_or_default().to_owned())
+                .unwrap_or_default();
+            panic!("nothing visible matches {xpath}; the page shows:\n{page}");
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -433,4 +472,38 @@ pub async fn active_element_id(c: &Client) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
+}
+
+/// A US company with its primary contact, as *Enroll now* takes it.
+pub fn enroll_body() -> Value {
+    json!({
+        "profile": {"country": "US", "legal_name": "Contoso Ltd.", "line1": "1 Contoso Way", "line2": "",
+                    "city": "Redmond", "state": "WA", "postal_code": "98052"},
+        "contact": {"first_name": "Wei", "last_name": "Chen", "email": "wei@contoso.com", "phone": ""}
+    })
+}
+
+/// Accepts the current agreement through the API, as the applicant.
+pub async fn accept_agreement(server: &Server, session: &str) {
+    let (_, current) = server
+        .call("GET", "/agreements/current", session, None)
+        .await;
+    let body = json!({"version": current["version"], "signer_first_name": "Mei-Ling", "signer_last_name": "陳",
+                      "signer_email": "mei@contoso.com", "authority_confirmed": true});
+    let (status, record) = server
+        .call("POST", "/agreements/mpn/acceptance", session, Some(body))
+        .await;
+    assert_eq!(status, 201, "{record}");
+}
+
+/// The link in the newest email to `to`.
+pub async fn link_in_mail(server: &Server, to: &str) -> String {
+    let mail = server.mailbox().await;
+    let m = mail
+        .iter()
+        .find(|m| m["to"] == to)
+        .expect("an email to the contact");
+    let body = m["body"].as_str().unwrap();
+    let start = body.find("http").unwrap();
+    body[start..].split_whitespace().next().unwrap().to_owned()
 }

@@ -1,0 +1,207 @@
+//! `/dashboard`: the verification tracker (each check, its status, the
+//! reason when rejected and the action that applies), the overall vetting
+//! status, the MPN ID, the program status and what to do next.
+
+use leptos::prelude::*;
+use pc_api::{
+    CheckKind, CheckStatus, PartnerAccount, ProgramStatus, VerificationCheck, VettingStatus,
+};
+
+use super::{
+    check_name, check_status_name, program_name, tone, use_partner_account, vetting_name,
+    DashboardFrame, LoadFailed, NotEnrolled,
+};
+use crate::api::Api;
+use crate::form::Shown;
+use crate::i18n::use_i18n;
+use crate::page::PageTitle;
+
+#[component]
+pub fn Overview() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PageTitle key="dash-overview-title" />
+        <DashboardFrame>
+            <section class="card">
+                <h1 class="page-heading" tabindex="-1">{i18n.tr("dash-overview-title")}</h1>
+                <OverviewBody />
+            </section>
+        </DashboardFrame>
+    }
+}
+
+#[component]
+fn OverviewBody() -> impl IntoView {
+    let (account, reload) = use_partner_account();
+    let i18n = use_i18n();
+    move || match account.get() {
+        None => view! { <p class="muted" role="status">{i18n.tr("loading")}</p> }.into_any(),
+        Some(Err(e)) => view! { <LoadFailed error=e retry=reload /> }.into_any(),
+        Some(Ok(None)) => view! { <NotEnrolled /> }.into_any(),
+        Some(Ok(Some(a))) => view! { <Status account=a /> }.into_any(),
+    }
+}
+
+#[component]
+fn Status(account: PartnerAccount) -> impl IntoView {
+    let i18n = use_i18n();
+    let host = crate::host::use_host();
+    let vetting = account.vetting_status;
+    let program = account.program_status;
+    let accepted = account.agreements.iter().any(|a| a.agreement_id == "mpn");
+    let email_pending = account
+        .checks
+        .iter()
+        .any(|c| c.kind == CheckKind::EmailOwnership && c.status == CheckStatus::Pending);
+    let rejected = account
+        .checks
+        .iter()
+        .any(|c| c.status == CheckStatus::Rejected);
+    let contact_email = account.contact.email.clone();
+    let checks = account.checks.clone();
+    view! {
+        <dl class="summary-list">
+            <div>
+                <dt>{i18n.tr("dash-mpn-id")}</dt>
+                <dd class="mpn-id">{account.mpn_id.clone()}</dd>
+            </div>
+            <div>
+                <dt>{i18n.tr("dash-vetting")}</dt>
+                <dd data-status="vetting">{move || vetting_name(i18n, vetting)}</dd>
+            </div>
+            <div>
+                <dt>{i18n.tr("dash-program")}</dt>
+                <dd data-status="program">{move || program_name(i18n, program)}</dd>
+            </div>
+        </dl>
+        <h2 id="tracker-title">{i18n.tr("dash-tracker-title")}</h2>
+        <ol class="tracker" aria-labelledby="tracker-title">
+            {checks
+                .into_iter()
+                .map(|c| view! { <CheckItem check=c contact_email=contact_email.clone() /> })
+                .collect::<Vec<_>>()}
+        </ol>
+        <h2>{i18n.tr("dash-next-title")}</h2>
+        <ul class="checklist">
+            {email_pending.then(|| view! { <li>{i18n.tr("dash-next-email")}</li> })}
+            {rejected.then(|| view! { <li>{i18n.tr("dash-next-fix")}</li> })}
+            {(vetting == VettingStatus::Pending && !email_pending)
+                .then(|| view! { <li>{i18n.tr("dash-next-review")}</li> })}
+            {(!accepted)
+                .then(|| {
+                    view! {
+                        <li>
+                            <a href=host.href("/enroll/agreement")>{i18n.tr("dash-next-agreement")}</a>
+                        </li>
+                    }
+                })}
+            {(program == ProgramStatus::Active).then(|| view! { <li>{i18n.tr("dash-next-active")}</li> })}
+            <li>
+                <a href=host.href("/dashboard/settings/users")>{i18n.tr("done-next-users")}</a>
+            </li>
+        </ul>
+    }
+}
+
+/// One check of the tracker: status, reason, and Resend or Fix now.
+#[component]
+fn CheckItem(check: VerificationCheck, contact_email: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let host = crate::host::use_host();
+    let api = expect_context::<Api>();
+    let kind = check.kind;
+    let status = check.status;
+    let id = match kind {
+        CheckKind::EmailOwnership => "check-email_ownership",
+        CheckKind::Employment => "check-employment",
+        CheckKind::Business => "check-business",
+    };
+    let resent = RwSignal::new(None::<Result<String, String>>);
+    let resend = Action::new_local(move |_: &()| {
+        let api = api.clone();
+        async move {
+            let r = api.resend_verification(None).await.map_err(|e| {
+                let shown = Shown::from_api_error(&e, &[]);
+                match shown.form {
+                    Some((code, fallback)) => i18n.error_text(&code, &fallback),
+                    None => i18n.t("err-network"),
+                }
+            });
+            resent.set(Some(r));
+        }
+    });
+    let sending = resend.pending();
+    let action = match (kind, status) {
+        (CheckKind::EmailOwnership, CheckStatus::Pending | CheckStatus::NotStarted) => view! {
+            <p class="tracker__action">
+                {move || i18n.t_with("dash-email-sent-to", &[("email", &contact_email)])} " "
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    disabled=move || sending.get()
+                    on:click=move |_| {
+                        resend.dispatch(());
+                    }
+                >
+                    {i18n.tr("dash-resend")}
+                </button>
+            </p>
+        }
+        .into_any(),
+        (_, CheckStatus::Rejected) => view! {
+            <p class="tracker__action">
+                <a
+                    class="button button--primary"
+                    href=host.href(&format!("/dashboard/settings/partner-profile?fix={}", fix_param(kind)))
+                >
+                    {i18n.tr("dash-fix-now")}
+                </a>
+            </p>
+        }
+        .into_any(),
+        _ => ().into_any(),
+    };
+    view! {
+        <li class="tracker__item" id=id data-check-status=format!("{status:?}").to_lowercase()>
+            <div class="tracker__head">
+                <h3 class="tracker__name">{move || check_name(i18n, kind)}</h3>
+                <span class=tone(status)>{move || check_status_name(i18n, status)}</span>
+            </div>
+            {check
+                .reason
+                .clone()
+                .map(|r| {
+                    view! {
+                        <p class="tracker__reason">
+                            <strong>{i18n.tr("dash-reason")}</strong>
+                            " "
+                            {r}
+                        </p>
+                    }
+                })}
+            {action}
+            <div role="status" aria-live="polite">
+                {move || {
+                    resent
+                        .get()
+                        .map(|r| match r {
+                            Ok(to) => {
+                                view! { <p class="notice notice--success">{i18n.t_with("verify-resent", &[("email", &to)])}</p> }
+                                    .into_any()
+                            }
+                            Err(msg) => view! { <p class="notice notice--warning">{msg}</p> }.into_any(),
+                        })
+                }}
+            </div>
+        </li>
+    }
+}
+
+/// The `fix` parameter of the profile page for a rejected check.
+pub fn fix_param(kind: CheckKind) -> &'static str {
+    match kind {
+        CheckKind::EmailOwnership => "email_ownership",
+        CheckKind::Employment => "employment",
+        CheckKind::Business => "business",
+    }
+}

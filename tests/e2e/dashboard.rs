@@ -1,0 +1,525 @@
+//! The dashboard: the overview's verification tracker as a reviewer decides,
+//! Fix now, the partner profile's editing rules, the accepted agreement and
+//! its PDF, and user management with its roles.
+
+use std::time::Duration;
+
+use fantoccini::Client;
+use serde_json::{json, Value};
+
+use crate::*;
+
+const REVIEWER: &[&str] = &["--operator-token", OPERATOR_TOKEN];
+
+/// The status badge text of one check on the overview.
+async fn check_status(c: &Client, id: &str) -> String {
+    find(
+        c,
+        &format!("//li[@id='{id}']//span[contains(@class,'badge')]"),
+    )
+    .await
+    .text()
+    .await
+    .unwrap()
+}
+
+async fn wait_for_status(c: &Client, id: &str, expected: &str) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let now = check_status(c, id).await;
+        if now == expected {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{id} is {now:?}, not {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn dd(c: &Client, attr: &str) -> String {
+    find(c, &format!("//dd[@data-status='{attr}']"))
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Fetches `url` from inside the page with the user's cookie: (status,
+/// content type, first bytes as text, size).
+async fn fetch_in_page(c: &Client, url: &str) -> Value {
+    c.execute_async(
+        "const done = arguments[arguments.length - 1];
+         fetch(arguments[0], {credentials: 'include'}).then(async r => {
+           const b = new Uint8Array(await r.arrayBuffer());
+           done({status: r.status, type: r.headers.get('content-type'),
+                 disposition: r.headers.get('content-disposition'),
+                 head: String.fromCharCode(...b.slice(0, 5)), size: b.length});
+         }).catch(e => done({error: String(e)}));",
+        vec![json!(url)],
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn signed_out_visitors_sign_in_and_come_back() {
+    e2e("en-US", |c, server| async move {
+        let url = {
+            let s = server.lock().await;
+            s.create_account("contoso.com", "mei@contoso.com").await;
+            s.url()
+        };
+        c.goto(&format!("{url}/dashboard/settings/users"))
+            .await
+            .unwrap();
+        heading(&c, "Work account").await;
+        assert!(c.current_url().await.unwrap().as_str().contains("next="));
+        fill(&c, "Work email", "mei@contoso.com").await;
+        fill(&c, "Password", PASSWORD).await;
+        button(&c, "Sign in").await.click().await.unwrap();
+        heading(&c, "User management").await;
+        assert!(c
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .ends_with("/dashboard/settings/users"));
+        // Before enrolling, the overview says so and leads to enrollment.
+        link(&c, "Overview").await.click().await.unwrap();
+        heading(&c, "Overview").await;
+        see(
+            &c,
+            "Your company isn't enrolled in the Microsoft Partner Network yet.",
+        )
+        .await;
+        // A `next` that leaves the dashboard is not followed.
+        c.goto(&format!(
+            "{url}/enroll/account?next=https://example.com/dashboard"
+        ))
+        .await
+        .unwrap();
+        see(&c, "You're signed in as Mei-Ling 陳.").await;
+        assert!(c.current_url().await.unwrap().as_str().starts_with(&url));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn from_rejection_through_fix_now_to_authorized_and_active() {
+    e2e_with("en-US", REVIEWER, |c, server| async move {
+        let s = server.lock().await;
+        let session = s.create_account("contoso.com", "mei@contoso.com").await;
+        let (status, account) = s
+            .call("POST", "/enrollment", &session, Some(enroll_body()))
+            .await;
+        assert_eq!(status, 201, "{account}");
+        let mpn = account["mpn_id"].as_str().unwrap().to_owned();
+        let url = s.url();
+        drop(s);
+        use_session(&c, &url, &session).await;
+        c.goto(&format!("{url}/dashboard")).await.unwrap();
+        heading(&c, "Overview").await;
+        see(&c, &mpn).await;
+        assert_eq!(dd(&c, "vetting").await, "Pending");
+        assert_eq!(dd(&c, "program").await, "Pending verification");
+        for id in [
+            "check-email_ownership",
+            "check-employment",
+            "check-business",
+        ] {
+            assert_eq!(check_status(&c, id).await, "Pending");
+        }
+        see(&c, "We sent the link to wei@contoso.com.").await;
+        button(&c, "Resend the email").await.click().await.unwrap();
+        see(&c, "We sent a new link to wei@contoso.com.").await;
+
+        // The contact confirms; the reviewer rejects the business check.
+        let mailed = link_in_mail(&*server.lock().await, "wei@contoso.com").await;
+        c.goto(&mailed).await.unwrap();
+        button(&c, "Yes, confirm my email")
+            .await
+            .click()
+            .await
+            .unwrap();
+        see(&c, "Your email is confirmed").await;
+        server
+            .lock()
+            .await
+            .review(
+                &mpn,
+                "business",
+                json!({"decision": "reject", "reason": "The address does not match the registry."}),
+            )
+            .await;
+        c.goto(&format!("{url}/dashboard")).await.unwrap();
+        wait_for_status(&c, "check-email_ownership", "Verified").await;
+        wait_for_status(&c, "check-business", "Rejected").await;
+        see(&c, "The address does not match the registry.").await;
+        assert_eq!(dd(&c, "vetting").await, "Rejected");
+
+        // Fix now: correct the address; business goes back to Pending.
+        keep_errors(&c).await;
+        link(&c, "Fix now").await.click().await.unwrap();
+        heading(&c, "Partner profile").await;
+        see(&c, "Business verification was rejected").await;
+        fill(&c, "Work email", "wei@gmail.com").await;
+        button(&c, "Save changes").await.click().await.unwrap();
+        see(&c, "There is a problem").await;
+        fill(&c, "Work email", "wei@contoso.com").await;
+        fill(&c, "Address line 1", "2 Contoso Way").await;
+        button(&c, "Save changes").await.click().await.unwrap();
+        see(
+            &c,
+            "Business verification has started again for the new details.",
+        )
+        .await;
+        link(&c, "Overview").await.click().await.unwrap();
+        wait_for_status(&c, "check-business", "Pending").await;
+        assert_eq!(dd(&c, "vetting").await, "Pending");
+
+        // The reviewer approves both: Authorized; the agreement makes it Active.
+        for check in ["employment", "business"] {
+            server
+                .lock()
+                .await
+                .review(&mpn, check, json!({"decision": "approve"}))
+                .await;
+        }
+        c.refresh().await.unwrap();
+        wait_for_status(&c, "check-business", "Verified").await;
+        assert_eq!(dd(&c, "vetting").await, "Authorized");
+        assert_eq!(dd(&c, "program").await, "Pending verification");
+        link(&c, "Accept the Microsoft Partner Network agreement").await;
+        accept_agreement(&*server.lock().await, &session).await;
+        c.refresh().await.unwrap();
+        heading(&c, "Overview").await;
+        assert_eq!(dd(&c, "program").await, "Active");
+        see(
+            &c,
+            "Your company is verified and its MPN membership is active.",
+        )
+        .await;
+        let mails = server.lock().await.mailbox().await;
+        assert!(
+            mails
+                .iter()
+                .any(|m| m["to"] == "wei@contoso.com"
+                    && m["body"].as_str().unwrap().contains("active")),
+            "the contact was told"
+        );
+
+        // Authorized: the legal name is locked; an address edit re-runs business.
+        link(&c, "Partner profile").await.click().await.unwrap();
+        heading(&c, "Partner profile").await;
+        see(&c, "the legal name can no longer be changed").await;
+        assert!(!visible(&c, "//label[normalize-space(.)='Legal business name']").await);
+        assert_eq!(
+            find(&c, "//dd[@id='legal-name-locked']")
+                .await
+                .text()
+                .await
+                .unwrap(),
+            "Contoso Ltd."
+        );
+        assert_eq!(dd(&c, "program").await, "Active");
+        fill(&c, "City", "Bellevue").await;
+        button(&c, "Save changes").await.click().await.unwrap();
+        see(&c, "Business verification has started again").await;
+        let (_, now) = server
+            .lock()
+            .await
+            .call("GET", "/partner-account", &session, None)
+            .await;
+        assert_eq!(now["profile"]["city"], "Bellevue");
+        assert_eq!(now["checks"][2]["status"], "pending");
+
+        // The agreement as accepted, and its PDF.
+        let agreement = find(&c, "//a[contains(@href,'/dashboard/agreements/mpn')]").await;
+        agreement.click().await.unwrap();
+        heading(&c, "Microsoft Partner Network Agreement (sample)").await;
+        see(&c, "Acceptance record").await;
+        see(&c, "mei@contoso.com").await;
+        see(&c, "SAMPLE AGREEMENT").await;
+        let pdf = link(&c, "Download PDF")
+            .await
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        let got = fetch_in_page(&c, &pdf).await;
+        assert_eq!(got["status"], 200, "{got}");
+        assert_eq!(got["type"], "application/pdf");
+        assert_eq!(got["head"], "%PDF-");
+        assert!(got["disposition"]
+            .as_str()
+            .unwrap()
+            .starts_with("attachment"));
+        println!("agreement PDF: {} bytes", got["size"]);
+    })
+    .await;
+}
+
+/// Signs in as `email` from the account step.
+async fn sign_in(c: &Client, email: &str, password: &str) {
+    fill(c, "Work email", email).await;
+    fill(c, "Password", password).await;
+    button(c, "Sign in").await.click().await.unwrap();
+}
+
+async fn tick(c: &Client, panel: &str, role: &str) {
+    find(
+        c,
+        &format!(
+            "//*[@id={}]//label[normalize-space(.)={}]",
+            lit(panel),
+            lit(role)
+        ),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn admins_add_users_and_set_roles_others_see_the_list_read_only() {
+    e2e("en-US", |c, server| async move {
+        let (url, admin) = {
+            let s = server.lock().await;
+            (
+                s.url(),
+                s.create_account("contoso.com", "mei@contoso.com").await,
+            )
+        };
+        use_session(&c, &url, &admin).await;
+        c.goto(&format!("{url}/dashboard/settings/users"))
+            .await
+            .unwrap();
+        heading(&c, "User management").await;
+        see(&c, "Showing 1–1 of 1 users").await;
+
+        // Add a user: rules first, then the temporary password, once.
+        button(&c, "Add user").await.click().await.unwrap();
+        fill(&c, "First name", "Ana").await;
+        fill(&c, "Last name", "Silva").await;
+        fill(&c, "Work email", "ana@gmail.com").await;
+        find(
+            &c,
+            "//form[@aria-labelledby='add-user-title']//button[@type='submit']",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        see(&c, "Use your work email").await;
+        fill(&c, "Work email", "ana@contoso.com").await;
+        tick(&c, "add-user", "Report viewer").await;
+        find(
+            &c,
+            "//form[@aria-labelledby='add-user-title']//button[@type='submit']",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        see(&c, "Ana Silva can now sign in").await;
+        let temp = find(&c, "//code[contains(@class,'secret')]")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(temp.len() >= 20, "{temp}");
+        see(&c, "Showing 1–2 of 2 users").await;
+        find(
+            &c,
+            "//tr[@data-user='ana@contoso.com']/td[normalize-space(.)='Report viewer']",
+        )
+        .await;
+
+        // The last Global admin cannot be demoted.
+        find(&c, "//tr[@data-user='mei@contoso.com']//button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        find(&c, "//h2[normalize-space(.)='Roles of Mei-Ling 陳']").await;
+        assert_eq!(active_element_id(&c).await, "role-editor-heading");
+        tick(&c, "role-editor", "Global admin").await;
+        button(&c, "Update").await.click().await.unwrap();
+        see(&c, "Keep at least one Global admin").await;
+        let (_, me) = server
+            .lock()
+            .await
+            .call("GET", "/session", &admin, None)
+            .await;
+        assert_eq!(me["user"]["roles"][0], "global_admin");
+
+        // Ana signs in, chooses her password and sees the page read-only.
+        button(&c, "Sign out").await.click().await.unwrap();
+        c.goto(&format!("{url}/dashboard/settings/users"))
+            .await
+            .unwrap();
+        heading(&c, "Work account").await;
+        sign_in(&c, "ana@contoso.com", &temp).await;
+        fill(&c, "Temporary password", &temp).await;
+        fill(&c, "New password", "copper-lantern-42-river").await;
+        button(&c, "Save password").await.click().await.unwrap();
+        heading(&c, "User management").await;
+        see(&c, "only a Global admin or an Admin agent can add users").await;
+        see(&c, "Showing 1–2 of 2 users").await;
+        assert!(!visible(&c, "//button[normalize-space(.)='Add user']").await);
+        assert!(
+            !visible(&c, "//tr//button").await,
+            "no user can be selected"
+        );
+        let (status, body) = server
+            .lock()
+            .await
+            .call("GET", "/users", &admin, None)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let ana_id = body["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["email"] == "ana@contoso.com")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        // Granted Admin agent, Ana's page becomes editable.
+        let (status, _) = server
+            .lock()
+            .await
+            .call(
+                "PUT",
+                &format!("/users/{ana_id}/roles"),
+                &admin,
+                Some(json!({"roles": ["admin_agent", "report_viewer"]})),
+            )
+            .await;
+        assert_eq!(status, 200);
+        c.refresh().await.unwrap();
+        heading(&c, "User management").await;
+        button(&c, "Add user").await;
+        assert!(!visible(&c, "//*[@id='users-read-only']").await);
+
+        // Removing asks first; Cancel keeps the user.
+        find(&c, "//tr[@data-user='mei@contoso.com']//button")
+            .await
+            .click()
+            .await
+            .unwrap();
+        button(&c, "Remove user").await.click().await.unwrap();
+        see(&c, "Remove Mei-Ling 陳?").await;
+        find(
+            &c,
+            "//*[@role='alertdialog']//button[normalize-space(.)='Cancel']",
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        assert!(!visible(&c, "//*[@role='alertdialog']").await);
+    })
+    .await;
+}
+
+/// Milliseconds from `action` (JavaScript run in the page) until the text
+/// of the element `selector` names reads `expected`.
+async fn time_until(c: &Client, action: &str, selector: &str, expected: &str) -> f64 {
+    let took = c
+        .execute_async(
+            &format!(
+                "const done = arguments[arguments.length - 1];
+                 const el = () => document.querySelector({selector:?});
+                 const t0 = performance.now();
+                 {action};
+                 const tick = () => el() && el().textContent === arguments[0]
+                   ? done(performance.now() - t0) : setTimeout(tick, 1);
+                 tick();"
+            ),
+            vec![json!(expected)],
+        )
+        .await;
+    match took {
+        Ok(ms) => ms.as_f64().unwrap(),
+        Err(e) => {
+            let shown = c
+                .execute("return location.href + ' ' + (window.__errors || []).join('|') + document.querySelector('.dash-page').innerText.slice(0, 300)", vec![])
+                .await
+                .unwrap();
+            panic!("{action} → {expected:?}: {e}; the page shows:\n{shown}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn ten_thousand_users_search_and_page_quickly() {
+    e2e("en-US", |c, server| async move {
+        let (url, admin) = {
+            let s = server.lock().await;
+            let admin = s.create_account("contoso.com", "mei@contoso.com").await;
+            let (_, me) = s.call("GET", "/session", &admin, None).await;
+            let tenant = me["tenant"]["id"].as_str().unwrap().to_owned();
+            s.sql(&format!(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9999) \
+                 INSERT INTO users (id, tenant_id, email, first_name, last_name, password_hash, created_at) \
+                 SELECT 'u' || i, '{tenant}', 'user' || i || '@contoso.com', 'First' || i, printf('Name%05d', i), 'x', 0 FROM n"
+            ))
+            .await;
+            (s.url(), admin)
+        };
+        use_session(&c, &url, &admin).await;
+        c.goto(&format!("{url}/dashboard/settings/users")).await.unwrap();
+        see(&c, "Showing 1–25 of 10,000 users").await;
+        see(&c, "Page 1 of 400").await;
+        keep_errors(&c).await;
+
+        // Each Next: the time from the click until the new page is on screen.
+        let mut next = vec![];
+        for page in 2..=6 {
+            next.push(
+                time_until(
+                    &c,
+                    "document.querySelector('.pager a[rel=next]').click()",
+                    ".pager__where",
+                    &format!("Page {page} of 400"),
+                )
+                .await,
+            );
+        }
+        see(&c, "Showing 126–150 of 10,000 users").await;
+        find(&c, "//tr[@data-user='user126@contoso.com']").await;
+        // The place is in the URL: a reload keeps it, Back goes a page back.
+        c.refresh().await.unwrap();
+        see(&c, "Showing 126–150 of 10,000 users").await;
+        c.back().await.unwrap();
+        see(&c, "Page 5 of 400").await;
+        link(&c, "Previous").await.click().await.unwrap();
+        see(&c, "Page 4 of 400").await;
+
+        let search = time_until(
+            &c,
+            "const q = document.getElementById('users-q'); q.value = 'name0999'; \
+             q.dispatchEvent(new Event('input', {bubbles: true}))",
+            "#users-range",
+            "Showing 1–10 of 10 users",
+        )
+        .await;
+        see(&c, "Showing 1–10 of 10 users").await;
+        find(&c, "//tr[@data-user='user9999@contoso.com']").await;
+        next.sort_by(f64::total_cmp);
+        println!(
+            "10,000 users in the browser: next page median {:.0} ms (of {:?}), search {:.0} ms \
+             (incl. 150 ms typing debounce)",
+            next[next.len() / 2],
+            next.iter().map(|t| t.round()).collect::<Vec<_>>(),
+            search
+        );
+    })
+    .await;
+}
