@@ -298,6 +298,28 @@ impl Api {
         self.put(&format!("/users/{}/roles", encode(id)), req).await
     }
 
+    /// Sends a supporting document for a rejected check (`employment` or
+    /// `business`); the body is the file itself.
+    pub async fn upload_document(
+        &self,
+        check: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<pc_api::documents::DocumentReceived, ApiError> {
+        let path = format!(
+            "/partner-account/checks/{}/documents?name={}",
+            encode(check),
+            encode(name)
+        );
+        let body = js_sys::Uint8Array::from(bytes);
+        let req = self
+            .build("POST", &path)
+            .header("Content-Type", "application/octet-stream")
+            .body(body);
+        let res = self.send(req).await?;
+        self.json(res).await
+    }
+
     pub async fn remove_user(&self, id: &str) -> Result<(), ApiError> {
         self.send(
             self.build("DELETE", &format!("/users/{}", encode(id)))

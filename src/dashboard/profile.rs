@@ -4,9 +4,11 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use pc_api::documents;
 use pc_api::profile::{can_edit_profile, ProfileEffects, ProfileUpdate};
 use pc_api::{
     CheckKind, CheckStatus, FieldErrors, LegalBusinessProfile, PartnerAccount, PrimaryContact,
+    VerificationCheck,
 };
 use web_sys::SubmitEvent;
 
@@ -383,6 +385,22 @@ fn ProfileForm(account: PartnerAccount) -> impl IntoView {
                                     },
                                 )}
                         </p>
+                        {(can_edit && kind != CheckKind::EmailOwnership)
+                            .then(|| {
+                                view! {
+                                    <DocumentUpload
+                                        kind=kind
+                                        on_sent=Callback::new(move |check: VerificationCheck| {
+                                            current
+                                                .update(|a| {
+                                                    for c in a.checks.iter_mut().filter(|c| c.kind == check.kind) {
+                                                        *c = check.clone();
+                                                    }
+                                                });
+                                        })
+                                    />
+                                }
+                            })}
                     </div>
                 }
             })}
@@ -464,6 +482,127 @@ fn ProgramInfo(account: PartnerAccount) -> impl IntoView {
                 </ul>
             }
                 .into_any()
+        }}
+    }
+}
+
+/// *Fix now* with a supporting document: a PDF, PNG or JPEG of at most
+/// 5 MB, checked here by the same rule the server applies.
+#[component]
+fn DocumentUpload(kind: CheckKind, on_sent: Callback<VerificationCheck>) -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let i18n = use_i18n();
+    let api = expect_context::<Api>();
+    let input = NodeRef::<leptos::html::Input>::new();
+    let error = RwSignal::new(None::<String>);
+    let sent = RwSignal::new(None::<String>);
+    let check = if kind == CheckKind::Business {
+        "business"
+    } else {
+        "employment"
+    };
+    let send = Action::new_local(move |_: &()| {
+        let api = api.clone();
+        async move {
+            error.set(None);
+            let file = input
+                .get_untracked()
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0));
+            let Some(file) = file else {
+                error.set(Some(i18n.error_text("document_empty", "")));
+                return;
+            };
+            if file.size() > documents::MAX_BYTES as f64 {
+                error.set(Some(i18n.error_text("document_too_large", "")));
+                return;
+            }
+            let buffer = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
+                Ok(b) => b,
+                Err(_) => {
+                    error.set(Some(i18n.t("err-network")));
+                    return;
+                }
+            };
+            let bytes = js_sys::Uint8Array::new(buffer.unchecked_ref()).to_vec();
+            if let Err(code) = documents::check(&bytes) {
+                error.set(Some(i18n.error_text(code, "")));
+                return;
+            }
+            match api.upload_document(check, &file.name(), &bytes).await {
+                Ok(r) => {
+                    sent.set(Some(r.file_name));
+                    on_sent.run(r.check);
+                }
+                Err(e) => {
+                    let shown = crate::form::Shown::from_api_error(&e, &["document"]);
+                    let msg = match (shown.fields.first(), shown.form) {
+                        (Some((_, f)), _) => i18n.error_text(&f.code, &f.message),
+                        (None, Some((code, fallback))) if !shown.transient => {
+                            i18n.error_text(&code, &fallback)
+                        }
+                        _ => i18n.t("err-network"),
+                    };
+                    error.set(Some(msg));
+                }
+            }
+        }
+    });
+    let busy = send.pending();
+    view! {
+        {move || match sent.get() {
+            Some(name) => view! {
+                <p class="notice notice--success" id="document-sent">
+                    {move || i18n.t_with("profile-document-sent", &[("file", &name)])}
+                </p>
+            }
+            .into_any(),
+            None => view! {
+                <div class="field" class:field--invalid=move || error.get().is_some()>
+                    <label class="field__label" for="field-document">{i18n.tr("profile-document")}</label>
+                    <p class="field__hint" id="field-document-hint">{i18n.tr("profile-document-hint")}</p>
+                    {move || {
+                        error
+                            .get()
+                            .map(|msg| {
+                                view! {
+                                    <p class="field__error" id="field-document-error">
+                                        <span class="visually-hidden">{i18n.t("error-prefix")}</span>
+                                        {msg}
+                                    </p>
+                                }
+                            })
+                    }}
+                    <input
+                        type="file"
+                        id="field-document"
+                        class="input"
+                        accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"
+                        aria-describedby=move || {
+                            if error.get().is_some() {
+                                "field-document-hint field-document-error"
+                            } else {
+                                "field-document-hint"
+                            }
+                        }
+                        aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                        node_ref=input
+                    />
+                </div>
+                <div class="actions actions--start">
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        disabled=move || busy.get()
+                        on:click=move |_| {
+                            send.dispatch(());
+                        }
+                    >
+                        {Signal::derive(move || i18n.t(if busy.get() { "profile-document-sending" } else { "profile-document-send" }))}
+                    </button>
+                </div>
+            }
+            .into_any(),
         }}
     }
 }

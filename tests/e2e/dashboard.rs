@@ -523,3 +523,119 @@ async fn ten_thousand_users_search_and_page_quickly() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn fix_now_with_a_supporting_document_sends_the_check_back_to_review() {
+    e2e_with("en-US", REVIEWER, |c, server| async move {
+        let s = server.lock().await;
+        let session = s.create_account("contoso.com", "mei@contoso.com").await;
+        let (status, account) = s
+            .call("POST", "/enrollment", &session, Some(enroll_body()))
+            .await;
+        assert_eq!(status, 201, "{account}");
+        let mpn = account["mpn_id"].as_str().unwrap().to_owned();
+        s.review(
+            &mpn,
+            "employment",
+            json!({"decision": "reject", "reason": "We could not confirm that Wei Chen works for Contoso."}),
+        )
+        .await;
+        let url = s.url();
+        drop(s);
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("letter.txt");
+        std::fs::write(&text, "not a document").unwrap();
+        let pdf = dir.path().join("employment-letter.pdf");
+        std::fs::write(&pdf, b"%PDF-1.4\n% letter on company letterhead\n").unwrap();
+
+        use_session(&c, &url, &session).await;
+        c.goto(&format!("{url}/dashboard")).await.unwrap();
+        wait_for_status(&c, "check-employment", "Rejected").await;
+        see(&c, "We could not confirm that Wei Chen works for Contoso.").await;
+        link(&c, "Fix now").await.click().await.unwrap();
+        see(&c, "Employment verification was rejected").await;
+        // No file, then a file that is not a document: said beside the field.
+        button(&c, "Send for review").await.click().await.unwrap();
+        see(&c, "Choose a file to upload.").await;
+        let input = field(&c, "Supporting document (optional)").await;
+        input.send_keys(text.to_str().unwrap()).await.unwrap();
+        button(&c, "Send for review").await.click().await.unwrap();
+        see(&c, "Upload a PDF, PNG or JPEG file.").await;
+        let input = field(&c, "Supporting document (optional)").await;
+        input.clear().await.unwrap();
+        input.send_keys(pdf.to_str().unwrap()).await.unwrap();
+        button(&c, "Send for review").await.click().await.unwrap();
+        see(&c, "We received employment-letter.pdf. The check is pending again").await;
+
+        link(&c, "Overview").await.click().await.unwrap();
+        wait_for_status(&c, "check-employment", "Pending").await;
+        // The reviewer finds the document in the queue, with its content.
+        let queue: Value = reqwest::Client::new()
+            .get(format!("{url}/api/v1/admin/partners"))
+            .bearer_auth(OPERATOR_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let doc = &queue[0]["documents"][0];
+        assert_eq!(doc["file_name"], "employment-letter.pdf");
+        assert_eq!(doc["check"], "employment");
+        server
+            .lock()
+            .await
+            .review(&mpn, "employment", json!({"decision": "approve"}))
+            .await;
+        c.refresh().await.unwrap();
+        wait_for_status(&c, "check-employment", "Verified").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_dashboard_speaks_traditional_chinese() {
+    e2e("zh-TW", |c, server| async move {
+        let s = server.lock().await;
+        let session = s.create_account("contoso.com", "mei@contoso.com").await;
+        let (status, body) = s
+            .call("POST", "/enrollment", &session, Some(enroll_body()))
+            .await;
+        assert_eq!(status, 201, "{body}");
+        accept_agreement(&s, &session).await;
+        let url = s.url();
+        drop(s);
+        use_session(&c, &url, &session).await;
+        c.goto(&format!("{url}/dashboard")).await.unwrap();
+        heading(&c, "概觀").await;
+        assert_eq!(check_status(&c, "check-business").await, "審核中");
+        assert_eq!(dd(&c, "program").await, "等待驗證");
+        see(&c, "我們已將連結寄至 wei@contoso.com。").await;
+        link(&c, "合作夥伴設定檔").await.click().await.unwrap();
+        heading(&c, "合作夥伴設定檔").await;
+        see(&c, "法定商務資料").await;
+        assert_eq!(value(&c, "法定商務名稱").await, "Contoso Ltd.");
+        find(&c, "//a[contains(@href,'/dashboard/agreements/mpn')]")
+            .await
+            .click()
+            .await
+            .unwrap();
+        see(&c, "接受紀錄").await;
+        let pdf = link(&c, "下載 PDF")
+            .await
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(pdf.ends_with("lang=zh-TW"), "{pdf}");
+        link(&c, "使用者管理").await.click().await.unwrap();
+        heading(&c, "使用者管理").await;
+        see(&c, "顯示第 1–1 位，共 1 位使用者").await;
+        find(
+            &c,
+            "//tr[@data-user='mei@contoso.com']/td[normalize-space(.)='全域管理員']",
+        )
+        .await;
+    })
+    .await;
+}

@@ -14,10 +14,11 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
 /// The total brotli size `/enroll` may load before `cargo xtask test` fails.
 /// Raised from 250 KB when embedding and sub-path routing (+4 KB measured)
-/// landed, and to 310 KB when the dashboard views (+52 KB measured) joined
-/// the one bundle; route-level code splitting, so that /enroll stops
-/// loading the dashboard, is the way back down (#7's target is 128 KB).
-pub const SIZE_BUDGET_BROTLI: u64 = 310 * 1024;
+/// landed, and to 320 KB when the dashboard views with Fix now uploads
+/// (+58 KB measured) joined the one bundle; route-level code splitting, so
+/// that /enroll stops loading the dashboard, is the way back down (#7's
+/// target is 128 KB).
+pub const SIZE_BUDGET_BROTLI: u64 = 320 * 1024;
 
 const USAGE: &str = "usage: cargo xtask <command>
 

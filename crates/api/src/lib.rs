@@ -4,6 +4,7 @@
 
 pub mod countries;
 mod countries_data;
+pub mod documents;
 pub mod enrollment;
 pub mod lists;
 pub mod problem;

@@ -112,6 +112,22 @@ pub struct ReviewItem {
     pub program_status: ProgramStatus,
     pub checks: Vec<VerificationCheck>,
     pub created_at: i64,
+    /// Supporting documents uploaded with Fix now, oldest first.
+    #[serde(default)]
+    pub documents: Vec<DocumentSummary>,
+}
+
+/// A supporting document as the reviewer's queue lists it; the file is at
+/// `GET /admin/partners/{mpn_id}/documents/{id}`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DocumentSummary {
+    pub id: String,
+    pub check: CheckKind,
+    pub file_name: String,
+    pub media_type: String,
+    pub size: u64,
+    pub uploaded_at: i64,
 }
 
 /// What a decision changed.

@@ -1186,6 +1186,82 @@ pub async fn update_profile(
     Ok(ProfileUpdated::Updated)
 }
 
+/// A supporting document to store.
+pub struct NewDocument<'a> {
+    pub id: &'a str,
+    pub tenant_id: &'a str,
+    pub kind: CheckKind,
+    pub file_name: &'a str,
+    pub media_type: &'a str,
+    pub sha256: &'a str,
+    pub body: &'a [u8],
+    pub uploaded_by: &'a str,
+}
+
+/// Stores a supporting document for a rejected check and sends the check
+/// back to Pending (statuses derived again, the contact emailed): one
+/// transaction. `None` when the check is not Rejected (any more).
+pub async fn add_document(
+    db: &Db,
+    d: &NewDocument<'_>,
+    now: i64,
+    compose: impl FnOnce(&StatusNews) -> (String, String),
+) -> Result<Option<VerificationCheck>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let rejected: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM verification_checks WHERE tenant_id = ? AND kind = ? AND status = 'rejected'",
+    )
+    .bind(d.tenant_id)
+    .bind(check_kind_name(d.kind))
+    .fetch_optional(&mut *tx)
+    .await?;
+    if rejected.is_none() {
+        return Ok(None);
+    }
+    sqlx::query(
+        "INSERT INTO check_documents (id, tenant_id, kind, file_name, media_type, size, sha256, body, \
+         uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(d.id)
+    .bind(d.tenant_id)
+    .bind(check_kind_name(d.kind))
+    .bind(d.file_name)
+    .bind(d.media_type)
+    .bind(d.body.len() as i64)
+    .bind(d.sha256)
+    .bind(d.body)
+    .bind(d.uploaded_by)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let check = VerificationCheck {
+        kind: d.kind,
+        status: CheckStatus::Pending,
+        reason: None,
+    };
+    set_check_in(&mut tx, d.tenant_id, &check, now, compose).await?;
+    tx.commit().await?;
+    Ok(Some(check))
+}
+
+/// A stored document: (file name, media type, content), found by its id
+/// within the tenant whose MPN ID is given.
+pub async fn document(
+    db: &Db,
+    mpn_id: &str,
+    id: &str,
+) -> Result<Option<(String, String, Vec<u8>)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT d.file_name, d.media_type, d.body FROM check_documents d \
+         JOIN partner_accounts p ON p.tenant_id = d.tenant_id WHERE p.mpn_id = ? AND d.id = ?",
+    )
+    .bind(mpn_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.get("file_name"), r.get("media_type"), r.get("body"))))
+}
+
 /// The tenant whose partner account has this MPN ID.
 pub async fn tenant_by_mpn_id(db: &Db, mpn_id: &str) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT tenant_id FROM partner_accounts WHERE mpn_id = ?")
@@ -1233,9 +1309,36 @@ pub async fn review_queue(
             },
             checks,
             created_at: r.get("created_at"),
+            documents: documents_of(db, &tenant_id).await?,
         });
     }
     Ok(out)
+}
+
+async fn documents_of(
+    db: &Db,
+    tenant_id: &str,
+) -> Result<Vec<pc_api::review::DocumentSummary>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, kind, file_name, media_type, size, uploaded_at FROM check_documents \
+         WHERE tenant_id = ? ORDER BY uploaded_at, id",
+    )
+    .bind(tenant_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(pc_api::review::DocumentSummary {
+                id: r.get("id"),
+                check: parse_check_kind(r.get("kind"))?,
+                file_name: r.get("file_name"),
+                media_type: r.get("media_type"),
+                size: r.get::<i64, _>("size") as u64,
+                uploaded_at: r.get("uploaded_at"),
+            })
+        })
+        .collect())
 }
 
 // ---- User management ----------------------------------------------------------

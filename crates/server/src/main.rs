@@ -90,6 +90,12 @@ async fn review(config: &Config, action: ReviewAction) -> anyhow::Result<()> {
                         .unwrap_or_default();
                     println!("    {kind:<16} {}{reason}", status(c.status));
                 }
+                for d in &i.documents {
+                    println!(
+                        "    document {} ({:?}, {}, {} bytes): GET /api/v1/admin/partners/{}/documents/{}",
+                        d.file_name, d.check, d.media_type, d.size, i.mpn_id, d.id
+                    );
+                }
                 println!(
                     "    vetting: {:?}, program: {:?}",
                     i.vetting_status, i.program_status

@@ -70,6 +70,11 @@ const MATRIX: &[Call] = &[
     call("post", "/api/v1/enrollment", Rule::SignedIn),
     call("get", "/api/v1/partner-account", Rule::SignedIn),
     call("put", "/api/v1/partner-account/profile", Rule::EditProfile),
+    call(
+        "post",
+        "/api/v1/partner-account/checks/{check}/documents",
+        Rule::EditProfile,
+    ),
     call("get", "/api/v1/agreements/current", Rule::Public),
     call("post", "/api/v1/agreements/{id}/acceptance", Rule::SignedIn),
     call("get", "/api/v1/agreements/{id}/accepted", Rule::SignedIn),
@@ -105,6 +110,11 @@ const MATRIX: &[Call] = &[
     call("put", "/api/v1/users/{id}/roles", Rule::ManageUsers),
     call("delete", "/api/v1/users/{id}", Rule::ManageUsers),
     call("get", "/api/v1/admin/partners", Rule::Operator),
+    call(
+        "get",
+        "/api/v1/admin/partners/{mpn_id}/documents/{id}",
+        Rule::Operator,
+    ),
     call(
         "post",
         "/api/v1/admin/partners/{mpn_id}/checks/{check}",

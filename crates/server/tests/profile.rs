@@ -370,3 +370,120 @@ async fn the_accepted_agreement_downloads_as_a_pdf_with_its_record() {
     let (status, _, _) = raw_get(&t, "/api/v1/agreements/mpn/accepted.pdf", &other).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+async fn upload(t: &TestApp, cookie: &str, check: &str, name: &str, body: Vec<u8>) -> Answer {
+    let req = Request::post(format!(
+        "/api/v1/partner-account/checks/{check}/documents?name={name}"
+    ))
+    .header(header::COOKIE, cookie)
+    .header("x-requested-with", "partner-center")
+    .header(header::CONTENT_TYPE, "application/octet-stream")
+    .body(Body::from(body))
+    .unwrap();
+    t.send(req).await
+}
+
+#[tokio::test]
+async fn fix_now_takes_a_checked_document_and_sends_the_check_back_to_pending() {
+    let t = reviewer_app().await;
+    let (cookie, mpn) = enrolled(&t).await;
+    let pdf = b"%PDF-1.7\n% registry extract\n".to_vec();
+    let a = upload(&t, &cookie, "business", "extract.pdf", pdf.clone()).await;
+    assert_eq!(
+        a.status,
+        StatusCode::CONFLICT,
+        "not rejected yet: {}",
+        a.body
+    );
+    assert_eq!(a.body["code"], "check_not_rejected");
+    let a = decide(
+        &t,
+        &mpn,
+        "business",
+        json!({"decision": "reject", "reason": "The name differs from the registry."}),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let before = mail_to(&t, "wei@contoso.com").await.len();
+
+    for (body, code) in [
+        (b"<html>not a pdf".to_vec(), "document_type"),
+        (Vec::new(), "document_empty"),
+    ] {
+        let a = upload(&t, &cookie, "business", "x.pdf", body).await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+        assert_eq!(a.field_code("document"), code);
+    }
+    let mut big = b"%PDF-".to_vec();
+    big.resize(pc_api::documents::MAX_BYTES + 1, b' ');
+    let a = upload(&t, &cookie, "business", "big.pdf", big.clone()).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+    assert_eq!(a.field_code("document"), "document_too_large");
+    // Far larger: refused while reading, with the same meaning.
+    big.resize(pc_api::documents::MAX_BYTES * 2, b' ');
+    let a = upload(&t, &cookie, "business", "big.pdf", big).await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.body);
+    assert_eq!(a.body["code"], "payload_too_large");
+    let a = upload(&t, &cookie, "email_ownership", "x.pdf", pdf.clone()).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    let (_, viewer) = member(&t, &cookie, "viewer@contoso.com", json!(["report_viewer"])).await;
+    let a = upload(&t, &viewer, "business", "x.pdf", pdf.clone()).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+    assert_eq!(
+        check_status(&partner(&t, &cookie).await, "business"),
+        "rejected"
+    );
+
+    let a = upload(
+        &t,
+        &cookie,
+        "business",
+        "..%2FC%3A%5Cextract%201.pdf",
+        pdf.clone(),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    assert_eq!(a.body["file_name"], "extract 1.pdf");
+    assert_eq!(a.body["media_type"], "application/pdf");
+    assert_eq!(a.body["check"]["status"], "pending");
+    let id = a.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        check_status(&partner(&t, &cookie).await, "business"),
+        "pending"
+    );
+    assert_eq!(
+        mail_to(&t, "wei@contoso.com").await.len(),
+        before + 1,
+        "the contact was told"
+    );
+    let a = upload(&t, &cookie, "business", "again.pdf", pdf.clone()).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "pending now: {}", a.body);
+
+    // The reviewer sees it in the queue and downloads it.
+    let q = admin(&t, "GET", "/partners", Some(TOKEN), None).await;
+    let docs = &q.body[0]["documents"];
+    assert_eq!(docs[0]["id"], id.as_str());
+    assert_eq!(docs[0]["check"], "business");
+    assert_eq!(docs[0]["size"], pdf.len());
+    let path = format!("/api/v1/admin/partners/{mpn}/documents/{id}");
+    let req = Request::get(&path)
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .body(Body::empty())
+        .unwrap();
+    let res = t.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/pdf");
+    let got = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(got.as_ref(), pdf.as_slice());
+    let no_token = t.call("GET", &path, None, Some(&cookie)).await;
+    assert_eq!(no_token.status, StatusCode::UNAUTHORIZED);
+    let wrong_mpn = admin(
+        &t,
+        "GET",
+        &format!("/partners/0000000/documents/{id}"),
+        Some(TOKEN),
+        None,
+    )
+    .await;
+    assert_eq!(wrong_mpn.status, StatusCode::NOT_FOUND);
+}

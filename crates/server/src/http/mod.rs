@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod agreements;
 pub mod dev;
+pub mod documents;
 pub mod enrollment;
 pub mod health;
 pub mod profile;
@@ -78,6 +79,15 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::change_password))
         .routes(routes!(admin::queue))
         .routes(routes!(admin::decide))
+        .routes(routes!(documents::download))
+        .merge(
+            // The one route whose body is a file, not JSON.
+            OpenApiRouter::new()
+                .routes(routes!(documents::upload))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    pc_api::documents::MAX_BYTES + 1,
+                )),
+        )
 }
 
 /// The router for `/api/v1` and its OpenAPI document, under the real prefix.
