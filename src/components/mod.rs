@@ -6,6 +6,7 @@ mod banner;
 mod error_summary;
 mod field;
 mod frame;
+mod resend;
 mod select;
 mod stepper;
 
@@ -14,6 +15,7 @@ pub use banner::RetryBanner;
 pub use error_summary::ErrorSummary;
 pub use field::TextField;
 pub use frame::{SiteFooter, SiteHeader};
+pub use resend::ResendEmail;
 pub use select::SelectField;
 pub use stepper::Stepper;
 

@@ -11,8 +11,7 @@ use super::{
     check_name, check_status_name, program_name, tone, use_partner_account, vetting_name,
     DashboardFrame, LoadFailed, NotEnrolled,
 };
-use crate::api::Api;
-use crate::form::Shown;
+use crate::components::ResendEmail;
 use crate::i18n::use_i18n;
 use crate::page::PageTitle;
 
@@ -108,7 +107,6 @@ fn Status(account: PartnerAccount) -> impl IntoView {
 fn CheckItem(check: VerificationCheck, contact_email: String) -> impl IntoView {
     let i18n = use_i18n();
     let host = crate::host::use_host();
-    let api = expect_context::<Api>();
     let kind = check.kind;
     let status = check.status;
     let id = match kind {
@@ -116,36 +114,12 @@ fn CheckItem(check: VerificationCheck, contact_email: String) -> impl IntoView {
         CheckKind::Employment => "check-employment",
         CheckKind::Business => "check-business",
     };
-    let resent = RwSignal::new(None::<Result<String, String>>);
-    let resend = Action::new_local(move |_: &()| {
-        let api = api.clone();
-        async move {
-            let r = api.resend_verification(None).await.map_err(|e| {
-                let shown = Shown::from_api_error(&e, &[]);
-                match shown.form {
-                    Some((code, fallback)) => i18n.error_text(&code, &fallback),
-                    None => i18n.t("err-network"),
-                }
-            });
-            resent.set(Some(r));
-        }
-    });
-    let sending = resend.pending();
     let action = match (kind, status) {
         (CheckKind::EmailOwnership, CheckStatus::Pending | CheckStatus::NotStarted) => view! {
-            <p class="tracker__action">
-                {move || i18n.t_with("dash-email-sent-to", &[("email", &contact_email)])} " "
-                <button
-                    type="button"
-                    class="button button--secondary"
-                    disabled=move || sending.get()
-                    on:click=move |_| {
-                        resend.dispatch(());
-                    }
-                >
-                    {i18n.tr("dash-resend")}
-                </button>
-            </p>
+            <div class="tracker__action">
+                <p>{move || i18n.t_with("dash-email-sent-to", &[("email", &contact_email)])}</p>
+                <ResendEmail label="dash-resend" />
+            </div>
         }
         .into_any(),
         (_, CheckStatus::Rejected) => view! {
@@ -180,19 +154,6 @@ fn CheckItem(check: VerificationCheck, contact_email: String) -> impl IntoView {
                     }
                 })}
             {action}
-            <div role="status" aria-live="polite">
-                {move || {
-                    resent
-                        .get()
-                        .map(|r| match r {
-                            Ok(to) => {
-                                view! { <p class="notice notice--success">{i18n.t_with("verify-resent", &[("email", &to)])}</p> }
-                                    .into_any()
-                            }
-                            Err(msg) => view! { <p class="notice notice--warning">{msg}</p> }.into_any(),
-                        })
-                }}
-            </div>
         </li>
     }
 }

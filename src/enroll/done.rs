@@ -7,9 +7,7 @@ use pc_api::Role;
 use super::draft::Enrollment;
 use super::guard::StepGuard;
 use super::steps::Step;
-use crate::api::Api;
-use crate::components::Stepper;
-use crate::form::Shown;
+use crate::components::{ResendEmail, Stepper};
 use crate::i18n::use_i18n;
 use crate::page::PageTitle;
 use crate::session::Auth;
@@ -31,22 +29,6 @@ fn Done() -> impl IntoView {
     let host = crate::host::use_host();
     let auth = expect_context::<Auth>();
     let enrollment = expect_context::<Enrollment>();
-    let api = expect_context::<Api>();
-    let resent = RwSignal::new(None::<Result<String, String>>);
-    let resend = Action::new_local(move |_: &()| {
-        let api = api.clone();
-        async move {
-            let r = api.resend_verification(None).await.map_err(|e| {
-                let shown = Shown::from_api_error(&e, &[]);
-                match shown.form {
-                    Some((code, fallback)) => i18n.error_text(&code, &fallback),
-                    None => i18n.t("err-network"),
-                }
-            });
-            resent.set(Some(r));
-        }
-    });
-    let sending = resend.pending();
     move || {
         let account = enrollment.account.get()?;
         let is_agent = auth.session.with(|s| {
@@ -65,30 +47,8 @@ fn Done() -> impl IntoView {
                     </p>
                 </div>
                 <p>{move || i18n.t_with("done-emailed", &[("email", &email)])}</p>
-                <p>
-                    <button
-                        type="button"
-                        class="button button--secondary"
-                        disabled=move || sending.get()
-                        on:click=move |_| {
-                            resend.dispatch(());
-                        }
-                    >
-                        {i18n.tr("done-resend")}
-                    </button>
-                </p>
-                <div role="status" aria-live="polite">
-                    {move || {
-                        resent
-                            .get()
-                            .map(|r| match r {
-                                Ok(to) => {
-                                    view! { <p class="notice notice--success">{i18n.t_with("verify-resent", &[("email", &to)])}</p> }
-                                        .into_any()
-                                }
-                                Err(msg) => view! { <p class="notice notice--warning">{msg}</p> }.into_any(),
-                            })
-                    }}
+                <div class="resend">
+                    <ResendEmail label="done-resend" />
                 </div>
                 <h2>{i18n.tr("done-verification-title")}</h2>
                 <ol class="checklist">

@@ -110,12 +110,7 @@ async fn signed_out_visitors_sign_in_and_come_back() {
 async fn from_rejection_through_fix_now_to_authorized_and_active() {
     e2e_with("en-US", REVIEWER, |c, server| async move {
         let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let (status, account) = s
-            .call("POST", "/enrollment", &session, Some(enroll_body()))
-            .await;
-        assert_eq!(status, 201, "{account}");
-        let mpn = account["mpn_id"].as_str().unwrap().to_owned();
+        let (session, mpn) = s.enrolled().await;
         let url = s.url();
         drop(s);
         use_session(&c, &url, &session).await;
@@ -528,12 +523,7 @@ async fn ten_thousand_users_search_and_page_quickly() {
 async fn fix_now_with_a_supporting_document_sends_the_check_back_to_review() {
     e2e_with("en-US", REVIEWER, |c, server| async move {
         let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let (status, account) = s
-            .call("POST", "/enrollment", &session, Some(enroll_body()))
-            .await;
-        assert_eq!(status, 201, "{account}");
-        let mpn = account["mpn_id"].as_str().unwrap().to_owned();
+        let (session, mpn) = s.enrolled().await;
         s.review(
             &mpn,
             "employment",
@@ -597,11 +587,7 @@ async fn fix_now_with_a_supporting_document_sends_the_check_back_to_review() {
 async fn the_dashboard_speaks_traditional_chinese() {
     e2e("zh-TW", |c, server| async move {
         let s = server.lock().await;
-        let session = s.create_account("contoso.com", "mei@contoso.com").await;
-        let (status, body) = s
-            .call("POST", "/enrollment", &session, Some(enroll_body()))
-            .await;
-        assert_eq!(status, 201, "{body}");
+        let (session, _) = s.enrolled().await;
         accept_agreement(&s, &session).await;
         let url = s.url();
         drop(s);

@@ -171,6 +171,17 @@ impl Server {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
+    /// contoso.com's admin, enrolled through the API: (session, MPN ID).
+    pub async fn enrolled(&self) -> (String, String) {
+        let session = self.create_account("contoso.com", "mei@contoso.com").await;
+        let (status, account) = self
+            .call("POST", "/enrollment", &session, Some(enroll_body()))
+            .await;
+        assert_eq!(status, 201, "{account}");
+        let mpn = account["mpn_id"].as_str().unwrap().to_owned();
+        (session, mpn)
+    }
+
     /// A reviewer's decision through the admin API (the server must run
     /// with `--operator-token OPERATOR_TOKEN`).
     pub async fn review(&self, mpn: &str, check: &str, body: Value) {
