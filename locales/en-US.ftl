@@ -3,6 +3,7 @@
 product-name = Partner Center
 language-label = Language
 signed-in-as = Signed in as
+nav-dashboard = Dashboard
 sign-out = Sign out
 sign-out-failed = We couldn't sign you out because the server didn't answer. Check your connection and try again.
 footer-note = Partner Center enrollment. Your answers are sent securely and used only to verify your organization.

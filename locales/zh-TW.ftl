@@ -3,6 +3,7 @@
 product-name = 合作夥伴中心
 language-label = 語言
 signed-in-as = 目前登入身分
+nav-dashboard = 儀表板
 sign-out = 登出
 sign-out-failed = 伺服器沒有回應，因此無法將您登出。請檢查網路連線後再試一次。
 footer-note = 合作夥伴中心註冊。您的資料會以安全的方式傳送，只用於驗證您的組織。

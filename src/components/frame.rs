@@ -81,6 +81,9 @@ pub fn SiteHeader() -> impl IntoView {
                                         <span class="site-header__name">{name}</span>
                                         <span class="site-header__email">{s.user.email.clone()}</span>
                                     </span>
+                                    <a class="button button--subtle" href=host.href("/dashboard")>
+                                        {i18n.t("nav-dashboard")}
+                                    </a>
                                     <button
                                         type="button"
                                         class="button button--subtle"

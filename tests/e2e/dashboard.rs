@@ -102,6 +102,9 @@ async fn signed_out_visitors_sign_in_and_come_back() {
         .unwrap();
         see(&c, "You're signed in as Mei-Ling 陳.").await;
         assert!(c.current_url().await.unwrap().as_str().starts_with(&url));
+        // Signed in, the header leads to the dashboard from anywhere.
+        link(&c, "Dashboard").await.click().await.unwrap();
+        heading(&c, "Overview").await;
     })
     .await;
 }

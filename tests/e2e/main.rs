@@ -6,6 +6,7 @@
 //! PC_DIST and CHROMEDRIVER.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod a11y;
 mod account;
 mod dashboard;
 mod hosting;
@@ -372,6 +373,41 @@ pub fn lit(s: &str) -> String {
         let parts: Vec<String> = s.split('\'').map(|p| format!("'{p}'")).collect();
         format!("concat({})", parts.join(", \"'\", "))
     }
+}
+
+/// Runs axe-core (injected from `PC_AXE`) on the page as it is now, with
+/// the WCAG 2.0, 2.1 and 2.2 A and AA rules; one line per violation.
+pub async fn audit(c: &Client) -> Vec<String> {
+    let loaded = c
+        .execute("return typeof window.axe === 'object'", vec![])
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap_or(false);
+    if !loaded {
+        let axe = std::fs::read_to_string(env_path("PC_AXE")).expect("axe-core's axe.min.js");
+        c.execute(&axe, vec![]).await.unwrap();
+    }
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, {
+               runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa']},
+               resultTypes: ['violations'],
+             }).then(r => done(r.violations.map(v =>
+               v.id + ' (' + v.impact + '): ' + v.help + ' — ' +
+               v.nodes.slice(0, 4).map(n => n.target.join(' ') + ' ' + (n.failureSummary || '').replace(/\\s+/g, ' ')).join(' | '))))
+             .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 /// Keeps what the page logs as errors (a panic, for one) in

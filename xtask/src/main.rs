@@ -328,6 +328,7 @@ fn test(root: &Path) -> Res {
             .env("PC_SERVER_BIN", server_bin(root))
             .env("PC_DIST", root.join("dist"))
             .env("PC_PORTAL_DIST", &portal_dist)
+            .env("PC_AXE", tools::axe_dir(root).join("axe.min.js"))
             .env("CHROMEDRIVER", tools::chromedriver())
             .env("CHROMIUM", tools::chromium()),
     )?);

@@ -35,6 +35,14 @@ pub fn locked_wasm_bindgen(root: &Path) -> Result<String, String> {
     Err("Cargo.lock has no wasm-bindgen package".into())
 }
 
+/// The accessibility rules engine the end-to-end audit injects.
+pub const AXE_VERSION: &str = "4.14.1";
+
+/// Where axe-core is installed; `axe.min.js` is the script to inject.
+pub fn axe_dir(root: &Path) -> PathBuf {
+    tools_dir(root).join("npm/node_modules/axe-core")
+}
+
 fn tools_dir(root: &Path) -> PathBuf {
     root.join(".tools")
 }
@@ -137,13 +145,18 @@ pub fn bootstrap(root: &Path, for_tests: bool) -> Res {
         sh(cargo().args(["install", "wasm-bindgen-cli", "--force", "--version", &want]))?;
     }
 
-    // wasm-opt from npm's binaryen (Debian's 108 breaks the app).
+    // From npm, pinned, installed together (a second `npm install` into the
+    // same prefix would prune the first): wasm-opt from binaryen (Debian's
+    // 108 breaks the app) and, for the accessibility audit, axe-core.
     let wasm_opt = npm_bin.join("wasm-opt");
     let version =
         output(wasm_opt.to_str().unwrap_or("wasm-opt"), &["--version"]).unwrap_or_default();
     let major = BINARYEN_VERSION.split('.').next().unwrap_or("");
-    if version.contains(&format!("version {major}")) {
-        println!("  wasm-opt {major}: present");
+    let have_wasm_opt = version.contains(&format!("version {major}"));
+    let have_axe = std::fs::read_to_string(axe_dir(root).join("package.json"))
+        .is_ok_and(|p| p.contains(&format!("\"version\": \"{AXE_VERSION}\"")));
+    if have_wasm_opt && have_axe {
+        println!("  wasm-opt {major}, axe-core {AXE_VERSION}: present");
     } else {
         let prefix = tools_dir(root).join("npm");
         std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
@@ -156,7 +169,8 @@ pub fn bootstrap(root: &Path, for_tests: bool) -> Res {
                 "--prefix",
             ])
             .arg(&prefix)
-            .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+            .arg(format!("binaryen@{BINARYEN_VERSION}"))
+            .arg(format!("axe-core@{AXE_VERSION}")))?;
     }
     Ok(())
 }
