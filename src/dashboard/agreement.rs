@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use pc_api::AcceptedAgreement;
 
-use super::{DashboardFrame, LoadFailed, Loaded};
+use super::{signed_out_on_401, DashboardFrame, LoadFailed, Loaded};
 use crate::api::{Api, ApiError};
 use crate::i18n::use_i18n;
 use crate::intl::date_time;
@@ -25,6 +25,7 @@ pub fn AgreementPage() -> impl IntoView {
 fn AgreementBody() -> impl IntoView {
     let i18n = use_i18n();
     let api = expect_context::<Api>();
+    let auth = expect_context::<crate::session::Auth>();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let data: Loaded<AcceptedAgreement> = RwSignal::new(None);
@@ -35,7 +36,9 @@ fn AgreementBody() -> impl IntoView {
             let id = id.get_untracked();
             data.set(None);
             leptos::task::spawn_local(async move {
-                data.set(Some(api.accepted_agreement(&id).await));
+                let r = api.accepted_agreement(&id).await;
+                signed_out_on_401(auth, &r);
+                data.set(Some(r));
             });
         })
     };

@@ -108,15 +108,29 @@ pub fn DashboardFrame(children: ChildrenFn) -> impl IntoView {
 /// A loaded value, or why it could not be loaded.
 pub type Loaded<T> = RwSignal<Option<Result<T, ApiError>>>;
 
+/// Looks at an answer: a 401 means the session ended meanwhile (expired,
+/// or signed out in another tab), so the user is signed out here too and
+/// the frame sends them to sign-in and back.
+pub fn signed_out_on_401<T>(auth: Auth, r: &Result<T, ApiError>) {
+    if let Err(ApiError::Problem(p)) = r {
+        if p.status == 401 {
+            auth.session.set(None);
+        }
+    }
+}
+
 /// The signed-in user's partner account (`None` inside: not enrolled),
 /// loaded now and again on `reload`.
 pub fn use_partner_account() -> (Loaded<Option<PartnerAccount>>, Callback<()>) {
     let api = expect_context::<Api>();
+    let auth = expect_context::<Auth>();
     let data: Loaded<Option<PartnerAccount>> = RwSignal::new(None);
     let reload = Callback::new(move |_| {
         let api = api.clone();
         leptos::task::spawn_local(async move {
-            data.set(Some(api.partner_account().await));
+            let r = api.partner_account().await;
+            signed_out_on_401(auth, &r);
+            data.set(Some(r));
         });
     });
     reload.run(());

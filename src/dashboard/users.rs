@@ -10,7 +10,7 @@ use pc_api::users::{NewUserRequest, UpdateRolesRequest, UserPage};
 use pc_api::{Role, UserSummary};
 use web_sys::SubmitEvent;
 
-use super::{DashboardFrame, LoadFailed, Loaded};
+use super::{signed_out_on_401, DashboardFrame, LoadFailed, Loaded};
 use crate::api::Api;
 use crate::components::{ErrorSummary, RetryBanner, TextField};
 use crate::form::ctl::FormCtl;
@@ -138,6 +138,7 @@ fn Users() -> impl IntoView {
             let (text, p) = (q.get_untracked(), page.get_untracked());
             leptos::task::spawn_local(async move {
                 let r = api.users(text.trim(), p, PER_PAGE).await;
+                signed_out_on_401(auth, &r);
                 if seq.get_value() == n {
                     data.set(Some(r));
                 }

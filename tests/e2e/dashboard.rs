@@ -105,6 +105,13 @@ async fn signed_out_visitors_sign_in_and_come_back() {
         // Signed in, the header leads to the dashboard from anywhere.
         link(&c, "Dashboard").await.click().await.unwrap();
         heading(&c, "Overview").await;
+        // The session ends behind the page's back: the next view that asks
+        // the server sends the user to sign in, and back there afterwards.
+        c.delete_all_cookies().await.unwrap();
+        link(&c, "User management").await.click().await.unwrap();
+        heading(&c, "Work account").await;
+        sign_in(&c, "mei@contoso.com", PASSWORD).await;
+        heading(&c, "User management").await;
     })
     .await;
 }
