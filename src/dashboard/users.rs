@@ -255,6 +255,15 @@ fn Users() -> impl IntoView {
                 <button type="submit" class="button button--secondary">{i18n.tr("users-search-button")}</button>
             </div>
         </form>
+        // Outside the table, so it stays (and keeps focus) while pages load.
+        <p class="users__range" id="users-range" tabindex="-1">
+            {move || {
+                data.with(|d| match d {
+                    Some(Ok(p)) => range_text(i18n, p),
+                    _ => String::new(),
+                })
+            }}
+        </p>
         {move || match data.get() {
             None => view! { <p class="muted" role="status">{i18n.tr("loading")}</p> }.into_any(),
             Some(Err(e)) => view! { <LoadFailed error=e retry=load /> }.into_any(),
@@ -269,12 +278,34 @@ fn Users() -> impl IntoView {
                         <RoleEditor
                             user=u
                             on_changed=changed
-                            on_close=Callback::new(move |_| selected.set(None))
+                            on_close=Callback::new(move |_| {
+                                selected.set(None);
+                                // The editor is gone: focus goes back to the list.
+                                host.focus("users-range");
+                            })
                         />
                     }
                 })
         }}
     }
+}
+
+/// "Showing 26–50 of 10,000 users", in the user's language.
+fn range_text(i18n: I18n, page: &UserPage) -> String {
+    let l = i18n.locale.get().tag();
+    if page.total == 0 {
+        return i18n.t("users-none");
+    }
+    let from = u64::from(page.page.saturating_sub(1)) * u64::from(page.per_page) + 1;
+    let to = (from + page.users.len() as u64).saturating_sub(1);
+    i18n.t_with(
+        "users-range",
+        &[
+            ("from", &number(l, from)),
+            ("to", &number(l, to)),
+            ("total", &number(l, page.total)),
+        ],
+    )
 }
 
 #[component]
@@ -288,23 +319,6 @@ fn UserTable(
     let total = page.total;
     let pages = total.div_ceil(u64::from(page.per_page)).max(1) as u32;
     let current = page.page;
-    let from = u64::from(current - 1) * u64::from(page.per_page) + 1;
-    let to = (from + page.users.len() as u64).saturating_sub(1);
-    let range = move || {
-        let l = i18n.locale.get().tag();
-        if total == 0 {
-            i18n.t("users-none")
-        } else {
-            i18n.t_with(
-                "users-range",
-                &[
-                    ("from", &number(l, from)),
-                    ("to", &number(l, to)),
-                    ("total", &number(l, total)),
-                ],
-            )
-        }
-    };
     let rows = page
         .users
         .into_iter()
@@ -340,7 +354,6 @@ fn UserTable(
         })
         .collect::<Vec<_>>();
     view! {
-        <p class="users__range" id="users-range">{range}</p>
         <div class="table-wrap" tabindex="0" role="region" aria-labelledby="users-range">
             <table class="users">
                 <thead>

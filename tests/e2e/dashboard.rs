@@ -360,6 +360,10 @@ async fn admins_add_users_and_set_roles_others_see_the_list_read_only() {
             .call("GET", "/session", &admin, None)
             .await;
         assert_eq!(me["user"]["roles"][0], "global_admin");
+        // Closing the editor takes focus back to the list.
+        button(&c, "Cancel").await.click().await.unwrap();
+        assert!(!visible(&c, "//form[@id='role-editor']").await);
+        assert_eq!(active_element_id(&c).await, "users-range");
 
         // Ana signs in, chooses her password and sees the page read-only.
         button(&c, "Sign out").await.click().await.unwrap();
