@@ -83,6 +83,33 @@ impl Shown {
 }
 
 /// The retry delay a 429 asked for, when it said.
+/// `profile.city` → `city`: for a form that shows the parts of a request
+/// (`profile`, `contact`) whose field names do not collide.
+pub fn unprefix(errors: &FieldErrors) -> FieldErrors {
+    errors
+        .iter()
+        .map(|(k, v)| {
+            let k = k
+                .strip_prefix("profile.")
+                .or_else(|| k.strip_prefix("contact."))
+                .unwrap_or(k);
+            (k.to_owned(), v.clone())
+        })
+        .collect()
+}
+
+/// A failed call with its field errors unprefixed, as `unprefix`.
+pub fn unprefix_error(e: &ApiError) -> ApiError {
+    match e {
+        ApiError::Problem(p) => {
+            let mut p = p.clone();
+            p.errors = unprefix(&p.errors);
+            ApiError::Problem(p)
+        }
+        other => other.clone(),
+    }
+}
+
 pub fn retry_after_secs(e: &ApiError) -> Option<u64> {
     match e {
         ApiError::Problem(p) if p.status == 429 => p
@@ -144,6 +171,26 @@ mod tests {
         assert!(bad_gateway.transient && bad_gateway.server_failed);
         let unavailable = ApiError::Problem(Problem::new(503, "Unavailable"));
         assert!(Shown::from_api_error(&unavailable, &[]).transient);
+    }
+
+    #[test]
+    fn part_prefixes_come_off_field_names() {
+        let mut e = FieldErrors::new();
+        pc_api::validation::push(&mut e, "profile.city", "required");
+        pc_api::validation::push(&mut e, "contact.email", "email_consumer");
+        pc_api::validation::push(&mut e, "roles", "last_global_admin");
+        let u = unprefix(&e);
+        assert_eq!(
+            u.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["city", "email", "roles"]
+        );
+        let shown = Shown::from_api_error(
+            &unprefix_error(&ApiError::Problem(
+                pc_api::Problem::new(422, "x").with_errors(e),
+            )),
+            &["city", "email"],
+        );
+        assert_eq!(shown.fields[0].0, "city");
     }
 
     #[test]

@@ -23,6 +23,20 @@ impl Auth {
         }
     }
 
+    /// The signed-in user's email, or "" (read without tracking).
+    pub fn email(self) -> String {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.email.clone()))
+            .unwrap_or_default()
+    }
+
+    /// The signed-in user's tenant domain, or "" (read without tracking).
+    pub fn tenant_domain(self) -> String {
+        self.session
+            .with_untracked(|s| s.as_ref().map(|s| s.tenant.domain.clone()))
+            .unwrap_or_default()
+    }
+
     /// Asks the server who is signed in (the session cookie survives reloads).
     pub fn refresh(self, api: Api) {
         leptos::task::spawn_local(async move {

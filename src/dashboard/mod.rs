@@ -214,9 +214,43 @@ pub fn tone(status: CheckStatus) -> &'static str {
     }
 }
 
+/// The `fix` parameter of the profile page for a rejected check
+/// (`?fix=business`), and back.
+pub fn fix_param(kind: CheckKind) -> &'static str {
+    match kind {
+        CheckKind::EmailOwnership => "email_ownership",
+        CheckKind::Employment => "employment",
+        CheckKind::Business => "business",
+    }
+}
+
+pub fn fix_kind(param: &str) -> Option<CheckKind> {
+    [
+        CheckKind::EmailOwnership,
+        CheckKind::Employment,
+        CheckKind::Business,
+    ]
+    .into_iter()
+    .find(|k| fix_param(*k) == param)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::safe_next;
+    use super::{fix_kind, fix_param, safe_next};
+    use pc_api::CheckKind;
+
+    #[test]
+    fn fix_parameters_round_trip() {
+        for k in [
+            CheckKind::EmailOwnership,
+            CheckKind::Employment,
+            CheckKind::Business,
+        ] {
+            assert_eq!(fix_kind(fix_param(k)), Some(k));
+        }
+        assert_eq!(fix_kind("Business"), None);
+        assert_eq!(fix_kind(""), None);
+    }
 
     #[test]
     fn only_dashboard_paths_are_followed_after_sign_in() {

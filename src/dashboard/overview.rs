@@ -126,7 +126,7 @@ fn CheckItem(check: VerificationCheck, contact_email: String) -> impl IntoView {
             <p class="tracker__action">
                 <a
                     class="button button--primary"
-                    href=host.href(&format!("/dashboard/settings/partner-profile?fix={}", fix_param(kind)))
+                    href=host.href(&format!("/dashboard/settings/partner-profile?fix={}", super::fix_param(kind)))
                 >
                     {i18n.tr("dash-fix-now")}
                 </a>
@@ -155,14 +155,5 @@ fn CheckItem(check: VerificationCheck, contact_email: String) -> impl IntoView {
                 })}
             {action}
         </li>
-    }
-}
-
-/// The `fix` parameter of the profile page for a rejected check.
-pub fn fix_param(kind: CheckKind) -> &'static str {
-    match kind {
-        CheckKind::EmailOwnership => "email_ownership",
-        CheckKind::Employment => "employment",
-        CheckKind::Business => "business",
     }
 }

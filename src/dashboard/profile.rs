@@ -7,15 +7,14 @@ use leptos_router::hooks::use_query_map;
 use pc_api::documents;
 use pc_api::profile::{can_edit_profile, ProfileEffects, ProfileUpdate};
 use pc_api::{
-    CheckKind, CheckStatus, FieldErrors, LegalBusinessProfile, PartnerAccount, PrimaryContact,
-    VerificationCheck,
+    CheckKind, CheckStatus, LegalBusinessProfile, PartnerAccount, PrimaryContact, VerificationCheck,
 };
 use web_sys::SubmitEvent;
 
 use super::{
     check_name, program_name, use_partner_account, DashboardFrame, LoadFailed, NotEnrolled,
 };
-use crate::api::{Api, ApiError};
+use crate::api::Api;
 use crate::components::{AddressFields, ErrorSummary, RetryBanner, TextField};
 use crate::form::ctl::FormCtl;
 use crate::i18n::use_i18n;
@@ -37,31 +36,6 @@ const ORDER: &[&str] = &[
     "email",
     "phone",
 ];
-
-/// `profile.city` → `city`: the form's fields have unique plain names.
-fn unprefix(errors: &FieldErrors) -> FieldErrors {
-    errors
-        .iter()
-        .map(|(k, v)| {
-            let k = k
-                .strip_prefix("profile.")
-                .or_else(|| k.strip_prefix("contact."))
-                .unwrap_or(k);
-            (k.to_owned(), v.clone())
-        })
-        .collect()
-}
-
-fn unprefix_error(e: &ApiError) -> ApiError {
-    match e {
-        ApiError::Problem(p) => {
-            let mut p = p.clone();
-            p.errors = unprefix(&p.errors);
-            ApiError::Problem(p)
-        }
-        other => other.clone(),
-    }
-}
 
 #[component]
 pub fn PartnerProfile() -> impl IntoView {
@@ -143,7 +117,7 @@ fn ProfileForm(account: PartnerAccount) -> impl IntoView {
             current
                 .with_untracked(|a| request().check(a))
                 .err()
-                .map(|e| unprefix(&e))
+                .map(|e| crate::form::unprefix(&e))
                 .unwrap_or_default()
         }
     };
@@ -157,7 +131,7 @@ fn ProfileForm(account: PartnerAccount) -> impl IntoView {
                     saved.set(Some(effects));
                     current.set(a);
                 }
-                Err(e) => ctl.show_api_error(&unprefix_error(&e)),
+                Err(e) => ctl.show_api_error(&crate::form::unprefix_error(&e)),
             }
         }
     });
@@ -182,12 +156,7 @@ fn ProfileForm(account: PartnerAccount) -> impl IntoView {
         })
     };
     let fix = query.with_untracked(|q| q.get("fix"));
-    let fix_kind = match fix.as_deref() {
-        Some("business") => Some(CheckKind::Business),
-        Some("employment") => Some(CheckKind::Employment),
-        Some("email_ownership") => Some(CheckKind::EmailOwnership),
-        _ => None,
-    };
+    let fix_kind = fix.as_deref().and_then(super::fix_kind);
     let fix_reason = fix_kind.and_then(|k| {
         account
             .checks

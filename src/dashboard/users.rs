@@ -568,11 +568,7 @@ fn AddUser(on_added: Callback<Said>, on_close: Callback<()>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let roles = RwSignal::new(Vec::<Role>::new());
     let created = RwSignal::new(None::<(String, String, String)>);
-    let domain = move || {
-        auth.session
-            .with_untracked(|s| s.as_ref().map(|s| s.tenant.domain.clone()))
-            .unwrap_or_default()
-    };
+    let domain = move || auth.tenant_domain();
     let request = move || NewUserRequest {
         first_name: first.get_untracked(),
         last_name: last.get_untracked(),

@@ -152,11 +152,7 @@ fn ChangePasswordForm() -> impl IntoView {
     let ctl = FormCtl::new(CHANGE_ORDER);
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
-    let email = move || {
-        auth.session
-            .with_untracked(|s| s.as_ref().map(|s| s.user.email.clone()))
-            .unwrap_or_default()
-    };
+    let email = move || auth.email();
     let request = move || ChangePasswordRequest {
         current_password: current.get_untracked(),
         new_password: new.get_untracked(),

@@ -288,6 +288,17 @@ async fn tick(c: &Client, panel: &str, role: &str) {
     .unwrap();
 }
 
+async fn submit_add_user(c: &Client) {
+    find(
+        c,
+        "//form[@aria-labelledby='add-user-title']//button[@type='submit']",
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn admins_add_users_and_set_roles_others_see_the_list_read_only() {
     e2e("en-US", |c, server| async move {
@@ -310,25 +321,11 @@ async fn admins_add_users_and_set_roles_others_see_the_list_read_only() {
         fill(&c, "First name", "Ana").await;
         fill(&c, "Last name", "Silva").await;
         fill(&c, "Work email", "ana@gmail.com").await;
-        find(
-            &c,
-            "//form[@aria-labelledby='add-user-title']//button[@type='submit']",
-        )
-        .await
-        .click()
-        .await
-        .unwrap();
+        submit_add_user(&c).await;
         see(&c, "Use your work email").await;
         fill(&c, "Work email", "ana@contoso.com").await;
         tick(&c, "add-user", "Report viewer").await;
-        find(
-            &c,
-            "//form[@aria-labelledby='add-user-title']//button[@type='submit']",
-        )
-        .await
-        .click()
-        .await
-        .unwrap();
+        submit_add_user(&c).await;
         see(&c, "Ana Silva can now sign in").await;
         let temp = find(&c, "//code[contains(@class,'secret')]")
             .await
@@ -433,6 +430,11 @@ async fn admins_add_users_and_set_roles_others_see_the_list_read_only() {
         .await
         .unwrap();
         assert!(!visible(&c, "//*[@role='alertdialog']").await);
+        // Confirmed, the server still keeps the last Global admin.
+        button(&c, "Remove user").await.click().await.unwrap();
+        button(&c, "Yes, remove").await.click().await.unwrap();
+        see(&c, "Keep at least one Global admin").await;
+        find(&c, "//tr[@data-user='mei@contoso.com']").await;
     })
     .await;
 }
@@ -734,6 +736,17 @@ async fn user_management_works_with_the_keyboard_alone() {
             .await
             .unwrap();
         assert_eq!(back, json!("Add user"), "Shift+Tab goes back to the control before");
+
+        // Remove Ana: the editor asks first, then the list no longer has her.
+        tab_to(&c, "el.textContent.trim() === 'Ana Silva'").await;
+        press(&c, ENTER).await;
+        tab_to(&c, "el.textContent.trim() === 'Remove user'").await;
+        press(&c, ENTER).await;
+        tab_to(&c, "el.textContent.trim() === 'Yes, remove'").await;
+        press(&c, ENTER).await;
+        see(&c, "Ana Silva was removed.").await;
+        see(&c, "No users match your search.").await;
+        assert!(!visible(&c, "//tr[@data-user='ana@contoso.com']").await);
     })
     .await;
 }
