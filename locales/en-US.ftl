@@ -260,6 +260,16 @@ agreement-accept = Accept
 agreement-accepting = Accepting…
 err-authority_required = Confirm that you have the authority to sign for your company.
 err-agreement_version_unknown = This version of the agreement is no longer offered. Reload the page and read the current version.
+err-agreement_not_accepted = Your company hasn't accepted this agreement yet.
+err-unreadable_body = The app sent a request the server couldn't read. Reload the page and try again.
+err-body_unreadable = The file couldn't be received. Check your connection and try again.
+err-password_change_required = Choose your own password before you continue.
+err-csrf_refused = This request was refused because it didn't come from Partner Center. Reload the page and try again.
+err-link_open = This link is still waiting for an answer.
+err-check_not_rejected = Only a rejected check takes a supporting document.
+err-check_not_reviewable = Reviewers don't decide this check; the primary contact's email link does.
+err-admin_disabled = The reviewers' interface is turned off on this server.
+err-operator_token_invalid = The operator token is missing or wrong.
 
 dash-nav-label = Dashboard
 dash-nav-overview = Overview

@@ -260,6 +260,16 @@ agreement-accept = 接受
 agreement-accepting = 正在接受…
 err-authority_required = 請確認您有權代表貴公司簽署。
 err-agreement_version_unknown = 這個版本的合約已不再提供。請重新整理頁面，閱讀目前的版本。
+err-agreement_not_accepted = 貴公司尚未接受這份合約。
+err-unreadable_body = 應用程式送出的要求無法被伺服器讀取。請重新整理頁面後再試一次。
+err-body_unreadable = 無法收到檔案。請檢查網路連線，然後再試一次。
+err-password_change_required = 請先設定您自己的密碼，才能繼續。
+err-csrf_refused = 這個要求不是來自合作夥伴中心，因此已被拒絕。請重新整理頁面後再試一次。
+err-link_open = 這個連結仍在等待回覆。
+err-check_not_rejected = 只有遭拒的檢查才需要上傳佐證文件。
+err-check_not_reviewable = 這項檢查不由審核人員決定，而是由主要連絡人透過郵件中的連結確認。
+err-admin_disabled = 這台伺服器未開啟審核人員介面。
+err-operator_token_invalid = 操作員權杖遺失或不正確。
 
 dash-nav-label = 儀表板
 dash-nav-overview = 概觀

@@ -16,6 +16,8 @@ use serde::Serialize;
 use web_sys::RequestCredentials;
 
 use crate::config::Config;
+use crate::i18n::Locale;
+use leptos::prelude::{GetUntracked, RwSignal};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
@@ -56,11 +58,14 @@ impl ApiError {
 #[derive(Clone)]
 pub struct Api {
     config: Config,
+    /// The language the user chose: every call asks the server to answer
+    /// in it (problem texts, and the emails a call sends).
+    locale: RwSignal<Locale>,
 }
 
 impl Api {
-    pub fn new(config: Config) -> Self {
-        Api { config }
+    pub fn new(config: Config, locale: RwSignal<Locale>) -> Self {
+        Api { config, locale }
     }
 
     fn build(&self, method: &str, path: &str) -> RequestBuilder {
@@ -75,6 +80,7 @@ impl Api {
         // state changes without it (CSRF defence).
         b.credentials(RequestCredentials::Include)
             .header("Accept", "application/json, application/problem+json")
+            .header("Accept-Language", self.locale.get_untracked().tag())
             .header("X-Requested-With", "partner-center")
     }
 
@@ -176,17 +182,12 @@ impl Api {
         self.json(res).await
     }
 
-    /// *Enroll now*; `key` makes retries safe, `locale` is the contact's language.
-    pub async fn enroll(
-        &self,
-        req: &EnrollRequest,
-        key: &str,
-        locale: &str,
-    ) -> Result<PartnerAccount, ApiError> {
+    /// *Enroll now*; `key` makes retries safe. The contact's emails are
+    /// in the applicant's language.
+    pub async fn enroll(&self, req: &EnrollRequest, key: &str) -> Result<PartnerAccount, ApiError> {
         let b = self
             .build("POST", "/enrollment")
-            .header("Idempotency-Key", key)
-            .header("Accept-Language", locale);
+            .header("Idempotency-Key", key);
         let res = self.send(b.json(req)).await?;
         self.json(res).await
     }

@@ -242,9 +242,24 @@ mod tests {
     #[test]
     fn every_validation_and_problem_code_is_translated() {
         let en = ids(Locale::EnUs);
-        for code in pc_api::validation::CODES {
+        for code in pc_api::validation::CODES
+            .iter()
+            .chain(pc_api::problem::CODES)
+        {
             assert!(en.contains(&format!("err-{code}")), "no err-{code}");
         }
+    }
+
+    #[test]
+    fn traditional_chinese_uses_full_width_punctuation() {
+        let bad: Vec<String> = ids(Locale::ZhTw)
+            .iter()
+            .filter_map(|k| {
+                pc_api::text::half_width_punctuation(&format(Locale::ZhTw, k, &[]))
+                    .map(|p| format!("{k}: {p:?}"))
+            })
+            .collect();
+        assert!(bad.is_empty(), "half-width punctuation in zh-TW: {bad:?}");
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub fn App(config: Config, root: web_sys::HtmlElement, embedded: bool) -> impl I
         &config.allowed_locales,
     );
     let i18n = I18n::new(locale);
-    let api = Api::new(config.clone());
+    let api = Api::new(config.clone(), i18n.locale);
     let auth = Auth::new();
     provide_context(i18n);
     provide_context(api.clone());

@@ -611,9 +611,17 @@ fn AddUser(on_added: Callback<Said>, on_close: Callback<()>) -> impl IntoView {
     view! {
         <div class="panel" id="add-user">
             {move || match created.get() {
-                Some((name, mail, password)) => view! {
+                Some((name, mail, password)) => {
+                    // The form that had focus is gone: take the user to
+                    // what replaced it, not back to the top of the page.
+                    Effect::new(move |_| {
+                        crate::host::use_host().focus("temporary-password-heading");
+                    });
+                    view! {
                     <div class="notice notice--success" id="temporary-password">
-                        <h2>{move || i18n.t_with("users-created-title", &[("name", &name)])}</h2>
+                        <h2 id="temporary-password-heading" tabindex="-1">
+                            {move || i18n.t_with("users-created-title", &[("name", &name)])}
+                        </h2>
                         <p>{i18n.tr("users-created-lead")}</p>
                         <dl class="summary-list">
                             <div>
@@ -635,8 +643,9 @@ fn AddUser(on_added: Callback<Said>, on_close: Callback<()>) -> impl IntoView {
                             </button>
                         </div>
                     </div>
+                    }
+                    .into_any()
                 }
-                .into_any(),
                 None => view! {
                     <form
                         class="form"

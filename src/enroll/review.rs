@@ -75,8 +75,7 @@ fn Review() -> impl IntoView {
         async move {
             let body = serde_json::to_string(&req).unwrap_or_default();
             let key = idempotency_key(&body);
-            let locale = i18n.locale.get_untracked().tag();
-            let result: Result<PartnerAccount, ApiError> = api.enroll(&req, &key, locale).await;
+            let result: Result<PartnerAccount, ApiError> = api.enroll(&req, &key).await;
             match result {
                 Ok(account) => {
                     forget_key();

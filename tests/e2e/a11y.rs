@@ -1,9 +1,10 @@
 //! Accessibility audit: axe-core's WCAG 2.0/2.1/2.2 A and AA rules on every
 //! route and the states a user meets there — empty, with field errors,
-//! signed in, dashboard panels and dialogs — in both languages.
+//! signed in, DUNS look-ups, the verification link, dashboard panels,
+//! dialogs and the first-sign-in password form — in both languages.
 
 use fantoccini::Client;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::*;
 
@@ -77,6 +78,19 @@ async fn sweep(lang: &'static str) {
         a.check(&c, "company step", "//select[@id='field-country']").await;
         click_submit(&c).await;
         a.check(&c, "company step with errors", errors).await;
+        // The DUNS look-up: a number nobody has, then one that is found.
+        find(&c, "//select[@id='field-country']").await.select_by_value("US").await.unwrap();
+        let lookup = "//div[contains(@class,'duns')]//button";
+        for (number, state, ready) in [
+            ("123456789", "DUNS not found", "//*[contains(@class,'notice--warning')]"),
+            ("081466849", "DUNS found", "//*[contains(@class,'notice--success')]"),
+        ] {
+            let f = find(&c, "//input[@id='field-duns']").await;
+            f.clear().await.unwrap();
+            f.send_keys(number).await.unwrap();
+            find(&c, lookup).await.click().await.unwrap();
+            a.check(&c, state, ready).await;
+        }
 
         // A draft with the company done opens the contact step; with the
         // contact done too, the review.
@@ -117,6 +131,13 @@ async fn sweep(lang: &'static str) {
         accept_agreement(&*server.lock().await, &session).await;
         c.goto(&format!("{url}/enroll/done")).await.unwrap();
         a.check(&c, "confirmation", "//*[contains(@class,'mpn-id')]").await;
+
+        // The primary contact's link: open, then confirmed.
+        let verify = link_in_mail(&*server.lock().await, "wei@contoso.com").await;
+        c.goto(&verify).await.unwrap();
+        a.check(&c, "verification link", "//button[contains(@class,'button--primary')]").await;
+        find(&c, "//button[contains(@class,'button--primary')]").await.click().await.unwrap();
+        a.check(&c, "email confirmed", "//*[contains(@class,'notice--success')]").await;
 
         server
             .lock()
@@ -161,6 +182,31 @@ async fn sweep(lang: &'static str) {
             .await
             .unwrap();
         a.check(&c, "remove confirmation", "//*[@role='alertdialog']").await;
+
+        // Ana signs in with the temporary password: the password-change form.
+        let (status, added) = server
+            .lock()
+            .await
+            .call("POST", "/users", &session, Some(json!({"first_name": "Ana", "last_name": "Lima",
+                  "email": "ana.lima@contoso.com", "roles": ["report_viewer"]})))
+            .await;
+        assert_eq!(status, 201, "{added}");
+        let signed: Value = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch('/api/v1/session', {method: 'POST', credentials: 'include',
+                   headers: {'content-type': 'application/json', 'x-requested-with': 'partner-center'},
+                   body: JSON.stringify({email: 'ana.lima@contoso.com', password: arguments[0]})})
+                 .then(r => done(r.status));",
+                vec![added["temporary_password"].clone()],
+            )
+            .await
+            .unwrap();
+        assert_eq!(signed, json!(200));
+        c.goto(&format!("{url}/enroll/account")).await.unwrap();
+        a.check(&c, "password change", "//input[@id='field-new_password']").await;
+        click_submit(&c).await;
+        a.check(&c, "password change with errors", errors).await;
 
         println!(
             "accessibility ({lang}): {} states audited, {} violations",

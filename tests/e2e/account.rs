@@ -57,7 +57,7 @@ async fn wrong_password_is_refused_and_focus_moves_to_the_error_summary() {
         fill(&c, "Password", "not-the-right-one").await;
         button(&c, "Sign in").await.click().await.unwrap();
         see(&c, "The email or password is incorrect.").await;
-        assert_eq!(active_element_id(&c).await, "error-summary");
+        focused_on(&c, "error-summary").await;
         // An unknown email reads exactly the same.
         fill(&c, "Work email", "nobody@fabrikam.com").await;
         button(&c, "Sign in").await.click().await.unwrap();
@@ -128,14 +128,14 @@ async fn an_empty_submit_lists_every_problem_and_each_link_focuses_its_field() {
             .unwrap();
         button(&c, "Create account").await.click().await.unwrap();
         find(&c, "//h2[normalize-space(.)='There is a problem']").await;
-        assert_eq!(active_element_id(&c).await, "error-summary");
+        focused_on(&c, "error-summary").await;
         let links = c
             .find_all(Locator::XPath("//div[contains(@class,'error-summary')]//a"))
             .await
             .unwrap();
         assert_eq!(links.len(), 5, "one entry per field");
         links[3].click().await.unwrap();
-        assert_eq!(active_element_id(&c).await, "field-email");
+        focused_on(&c, "field-email").await;
         // Fixing a field clears its error as the user types.
         fill(&c, "Company domain", "contoso.com").await;
         let domain = field(&c, "Company domain").await;

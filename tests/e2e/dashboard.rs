@@ -347,7 +347,7 @@ async fn admins_add_users_and_set_roles_others_see_the_list_read_only() {
             .await
             .unwrap();
         find(&c, "//h2[normalize-space(.)='Roles of Mei-Ling 陳']").await;
-        assert_eq!(active_element_id(&c).await, "role-editor-heading");
+        focused_on(&c, "role-editor-heading").await;
         tick(&c, "role-editor", "Global admin").await;
         button(&c, "Update").await.click().await.unwrap();
         see(&c, "Keep at least one Global admin").await;
@@ -360,7 +360,7 @@ async fn admins_add_users_and_set_roles_others_see_the_list_read_only() {
         // Closing the editor takes focus back to the list.
         button(&c, "Cancel").await.click().await.unwrap();
         assert!(!visible(&c, "//form[@id='role-editor']").await);
-        assert_eq!(active_element_id(&c).await, "users-range");
+        focused_on(&c, "users-range").await;
 
         // Ana signs in, chooses her password and sees the page read-only.
         button(&c, "Sign out").await.click().await.unwrap();
@@ -642,48 +642,6 @@ async fn the_dashboard_speaks_traditional_chinese() {
     .await;
 }
 
-/// Presses `key` (a WebDriver key code, or text) in the focused element.
-async fn press(c: &Client, key: &str) {
-    c.active_element()
-        .await
-        .unwrap()
-        .send_keys(key)
-        .await
-        .unwrap();
-}
-
-const TAB: &str = "\u{E004}";
-const ENTER: &str = "\u{E007}";
-
-/// Presses Tab until the focused element `el` makes the JavaScript
-/// `condition` true, at most 60 times; checks that the focus can be seen.
-async fn tab_to(c: &Client, condition: &str) {
-    for _ in 0..60 {
-        press(c, TAB).await;
-        let (hit, outline) = {
-            let v = c
-                .execute(
-                    &format!(
-                        "const el = document.activeElement; const s = getComputedStyle(el);
-                         return [!!({condition}), s.outlineStyle !== 'none' && s.outlineWidth !== '0px'];"
-                    ),
-                    vec![],
-                )
-                .await
-                .unwrap();
-            (v[0].as_bool().unwrap(), v[1].as_bool().unwrap())
-        };
-        if hit {
-            assert!(
-                outline,
-                "the focused element ({condition}) shows no focus outline"
-            );
-            return;
-        }
-    }
-    panic!("Tab never reached an element where {condition}");
-}
-
 #[tokio::test]
 async fn user_management_works_with_the_keyboard_alone() {
     e2e("en-US", |c, server| async move {
@@ -708,6 +666,8 @@ async fn user_management_works_with_the_keyboard_alone() {
         tab_to(&c, "el.type === 'submit' && el.textContent.trim() === 'Add user'").await;
         press(&c, ENTER).await;
         see(&c, "Ana Silva can now sign in").await;
+        // The form is gone; its result has the focus, not the page's top.
+        focused_on(&c, "temporary-password-heading").await;
         tab_to(&c, "el.textContent.trim() === 'Done'").await;
         press(&c, ENTER).await;
         assert!(!visible(&c, "//*[@id='add-user']").await);
@@ -716,21 +676,21 @@ async fn user_management_works_with_the_keyboard_alone() {
         tab_to(&c, "el.textContent.trim() === 'Ana Silva'").await;
         press(&c, ENTER).await;
         find(&c, "//form[@id='role-editor']").await;
-        assert_eq!(active_element_id(&c).await, "role-editor-heading");
+        focused_on(&c, "role-editor-heading").await;
         tab_to(&c, "el.id === 'edit-role-admin_agent'").await;
         press(&c, " ").await;
         tab_to(&c, "el.textContent.trim() === 'Update'").await;
         press(&c, ENTER).await;
         see(&c, "The roles of Ana Silva were updated.").await;
         find(&c, "//tr[@data-user='ana@contoso.com']/td[normalize-space(.)='Admin agent, Report viewer']").await;
-        assert_eq!(active_element_id(&c).await, "users-range");
+        focused_on(&c, "users-range").await;
 
         // Shift+Tab goes back the way it came, into the search box.
         tab_to(&c, "el.id === 'users-q'").await;
         press(&c, "ana").await;
         see(&c, "Showing 1–1 of 1 users").await;
         find(&c, "//tr[@data-user='ana@contoso.com']").await;
-        press(&c, "\u{E008}\u{E004}").await;
+        press(&c, SHIFT_TAB).await;
         let back = c
             .execute("return document.activeElement.textContent.trim()", vec![])
             .await

@@ -1,9 +1,10 @@
-//! End-to-end tests: Debian's Chromium driven over WebDriver against the
-//! real server binary and the release build of the app, each test with its
-//! own server (random port, temporary database) and browser profile.
+//! End-to-end tests: Debian's Chromium, Firefox ESR or WebKitGTK, driven
+//! over WebDriver against the real server binary and the release build of
+//! the app, each test with its own server (random port, temporary
+//! database) and browser profile.
 //!
-//! Run through `cargo xtask test`, which builds both and sets PC_SERVER_BIN,
-//! PC_DIST and CHROMEDRIVER.
+//! Run through `cargo xtask test [--browsers all]`, which builds both and
+//! sets PC_SERVER_BIN, PC_DIST, PC_BROWSER and the driver's path.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod a11y;
@@ -11,6 +12,8 @@ mod account;
 mod dashboard;
 mod hosting;
 mod journey;
+mod keyboard;
+mod reflow;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -251,17 +254,146 @@ pub struct Browser {
     pub client: Client,
     pub driver: Child,
     _profile: tempfile::TempDir,
+    /// WebKitGTK's own X display (it has no headless mode): one per
+    /// browser, since windows sharing a display take focus from each other.
+    _display: Option<Child>,
+}
+
+/// Starts an X server without a screen; answers it and its display name.
+async fn virtual_display() -> (Child, String) {
+    let mut x = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x1024x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start Xvfb (Debian's xvfb) for WebKitGTK");
+    let mut lines = BufReader::new(x.stdout.take().unwrap()).lines();
+    let n = tokio::time::timeout(WAIT, lines.next_line())
+        .await
+        .expect("Xvfb reports its display in time")
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()),
+        "Xvfb said {n:?}"
+    );
+    (x, format!(":{n}"))
+}
+
+/// The browser engine the suite runs on: `PC_BROWSER` = `chromium`
+/// (default), `firefox` or `webkit`, each through its own WebDriver.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Engine {
+    Chromium,
+    Firefox,
+    WebKit,
+}
+
+pub fn engine() -> Engine {
+    match std::env::var("PC_BROWSER").as_deref() {
+        Ok("firefox") => Engine::Firefox,
+        Ok("webkit") => Engine::WebKit,
+        Ok("chromium") | Err(_) => Engine::Chromium,
+        Ok(other) => panic!("PC_BROWSER={other:?}: use chromium, firefox or webkit"),
+    }
+}
+
+/// The driver command and the capabilities of a new session in `lang`.
+fn driver_and_caps(port: u16, lang: &str, profile: &std::path::Path) -> (Command, Value) {
+    match engine() {
+        Engine::Chromium => {
+            let mut cmd = Command::new(env_path("CHROMEDRIVER"));
+            cmd.arg(format!("--port={port}"));
+            let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+            let caps = json!({
+                "goog:chromeOptions": {
+                    "binary": chromium,
+                    "args": [
+                        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        "--no-first-run", "--window-size=1280,900",
+                        format!("--lang={lang}"),
+                        format!("--user-data-dir={}", profile.display()),
+                    ],
+                    "prefs": { "intl.accept_languages": lang },
+                }
+            });
+            (cmd, caps)
+        }
+        Engine::Firefox => {
+            let mut cmd = Command::new(env_path("GECKODRIVER"));
+            cmd.arg("--port").arg(port.to_string());
+            // A profile of its own per session; geckodriver makes it.
+            cmd.env("TMPDIR", profile);
+            let caps = json!({
+                "browserName": "firefox",
+                "moz:firefoxOptions": {
+                    "binary": env_path("FIREFOX"),
+                    "args": ["-headless", "--width=1280", "--height=900"],
+                    "prefs": {
+                        "intl.accept_languages": lang,
+                        // As on a fresh desktop install: no network chatter.
+                        "app.update.enabled": false,
+                        "browser.shell.checkDefaultBrowser": false,
+                        "datareporting.policy.dataSubmissionEnabled": false,
+                        "network.captive-portal-service.enabled": false,
+                        "network.connectivity-service.enabled": false,
+                    },
+                }
+            });
+            (cmd, caps)
+        }
+        Engine::WebKit => {
+            let mut cmd = Command::new(env_path("WEBKITDRIVER"));
+            cmd.arg(format!("--port={port}"));
+            // WebKitGTK takes its languages from the process locale (the
+            // browser inherits the driver's), compiled by `cargo xtask`.
+            let posix = format!("{}.UTF-8", lang.replace('-', "_"));
+            cmd.env("LOCPATH", env_path("PC_LOCPATH"))
+                .env("LANG", &posix)
+                .env_remove("LANGUAGE")
+                .env_remove("LC_ALL")
+                .env("XDG_CACHE_HOME", profile.join("cache"))
+                .env("XDG_DATA_HOME", profile.join("data"))
+                .env("XDG_CONFIG_HOME", profile.join("config"));
+            let caps = json!({
+                "browserName": "MiniBrowser",
+                "webkitgtk:browserOptions": {
+                    "binary": env_path("WEBKIT_BROWSER"),
+                    "args": ["--automation"],
+                }
+            });
+            (cmd, caps)
+        }
+    }
 }
 
 pub async fn browser(lang: &str) -> Browser {
     let port = free_port();
-    let driver = Command::new(env_path("CHROMEDRIVER"))
-        .arg(format!("--port={port}"))
+    let profile = tempfile::tempdir().unwrap();
+    let (mut cmd, caps) = driver_and_caps(port, lang, profile.path());
+    let display = if engine() == Engine::WebKit {
+        let (x, name) = virtual_display().await;
+        cmd.env("DISPLAY", name);
+        Some(x)
+    } else {
+        None
+    };
+    let driver = cmd
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true)
         .spawn()
-        .expect("start chromedriver");
+        .unwrap_or_else(|e| panic!("start the {:?} WebDriver: {e}", engine()));
     let deadline = tokio::time::Instant::now() + WAIT;
     while tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
@@ -269,32 +401,18 @@ pub async fn browser(lang: &str) -> Browser {
     {
         assert!(
             tokio::time::Instant::now() < deadline,
-            "chromedriver did not start"
+            "the {:?} WebDriver did not start",
+            engine()
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let profile = tempfile::tempdir().unwrap();
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let caps = json!({
-        "goog:chromeOptions": {
-            "binary": chromium,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--no-first-run", "--window-size=1280,900",
-                format!("--lang={lang}"),
-                format!("--user-data-dir={}", profile.path().display()),
-            ],
-            "prefs": { "intl.accept_languages": lang },
-        }
-    });
     let caps = match caps {
         Value::Object(m) => m,
         _ => unreachable!(),
     };
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let client = tokio::time::timeout(
-        WAIT,
+        Duration::from_secs(60),
         ClientBuilder::new(connector)
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}")),
@@ -302,10 +420,14 @@ pub async fn browser(lang: &str) -> Browser {
     .await
     .expect("WebDriver session in time")
     .expect("WebDriver session");
+    if engine() != Engine::Chromium {
+        client.set_window_size(1280, 900).await.unwrap();
+    }
     Browser {
         client,
         driver,
         _profile: profile,
+        _display: display,
     }
 }
 
@@ -484,7 +606,10 @@ pub async fn field(c: &Client, label: &str) -> Element {
 pub async fn fill(c: &Client, label: &str, text: &str) {
     let f = field(c, label).await;
     f.clear().await.unwrap();
-    f.send_keys(text).await.unwrap();
+    // WebKit's driver refuses to type nothing.
+    if !text.is_empty() {
+        f.send_keys(text).await.unwrap();
+    }
 }
 
 pub async fn value(c: &Client, label: &str) -> String {
@@ -521,6 +646,23 @@ pub async fn active_element_id(c: &Client) -> String {
         .to_owned()
 }
 
+/// Waits for the focus to reach the element with this id (or, without an
+/// id, this class): the app moves it after the page has rendered.
+pub async fn focused_on(c: &Client, id: &str) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let now = active_element_id(c).await;
+        if now == id {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the focus is on {now:?}, not {id:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
 /// A US company with its primary contact, as *Enroll now* takes it.
 pub fn enroll_body() -> Value {
     json!({
@@ -553,4 +695,47 @@ pub async fn link_in_mail(server: &Server, to: &str) -> String {
     let body = m["body"].as_str().unwrap();
     let start = body.find("http").unwrap();
     body[start..].split_whitespace().next().unwrap().to_owned()
+}
+
+/// Presses `key` (a WebDriver key code, or text) in the focused element.
+pub async fn press(c: &Client, key: &str) {
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(key)
+        .await
+        .unwrap();
+}
+
+pub const TAB: &str = "\u{E004}";
+pub const ENTER: &str = "\u{E007}";
+pub const SHIFT_TAB: &str = "\u{E008}\u{E004}";
+
+/// Presses Tab until the focused element `el` makes the JavaScript
+/// `condition` true, at most 60 times; checks that the focus can be seen.
+pub async fn tab_to(c: &Client, condition: &str) {
+    for _ in 0..60 {
+        press(c, TAB).await;
+        let (hit, outline) = {
+            let v = c
+                .execute(
+                    &format!(
+                        "const el = document.activeElement; const s = getComputedStyle(el);
+                         return [!!({condition}), s.outlineStyle !== 'none' && s.outlineWidth !== '0px'];"
+                    ),
+                    vec![],
+                )
+                .await
+                .unwrap();
+            (v[0].as_bool().unwrap(), v[1].as_bool().unwrap())
+        };
+        if hit {
+            assert!(
+                outline,
+                "the focused element ({condition}) shows no focus outline"
+            );
+            return;
+        }
+    }
+    panic!("Tab never reached an element where {condition}");
 }

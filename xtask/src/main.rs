@@ -25,7 +25,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   run [server flags…]   install tools, build the app and run the server on
                         http://127.0.0.1:8080 (PORT / --port, DATABASE_URL override)
-  test                  install tools and run every test layer
+  test [--browsers B]   install tools and run every test layer; the end-to-end
+                        suite on Chromium, or on each of B (comma-separated:
+                        chromium, firefox, webkit; or all)
   build                 install tools and build the release app (dist/) and server
   dist [--public-url P] install tools and build the app alone for a static host or
                         CDN under path P (default /), with a _headers cache and
@@ -37,7 +39,7 @@ fn main() -> ExitCode {
     std::env::set_current_dir(&root).expect("workspace root");
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&root, &args[1..]),
-        Some("test") => test(&root),
+        Some("test") => browsers(&args[1..]).and_then(|b| test(&root, &b)),
         Some("build") => tools::bootstrap(&root, false).and_then(|_| build_release(&root)),
         Some("dist") => tools::bootstrap(&root, false).and_then(|_| dist(&root, &args[1..])),
         _ => {
@@ -235,9 +237,49 @@ fn layer(name: &'static str, cmd: &mut Command) -> Result<Layer, String> {
     })
 }
 
-fn test(root: &Path) -> Res {
+/// The engines `test --browsers …` names: Chromium always, the others
+/// when asked.
+fn browsers(args: &[String]) -> Result<Vec<&'static str>, String> {
+    const ALL: [&str; 3] = ["chromium", "firefox", "webkit"];
+    let list = match args {
+        [] => return Ok(vec!["chromium"]),
+        [flag, value] if flag == "--browsers" => value,
+        _ => {
+            return Err(format!(
+                "usage: cargo xtask test [--browsers chromium,firefox,webkit|all]\n\n{USAGE}"
+            ))
+        }
+    };
+    let mut out = vec!["chromium"];
+    for name in list.split(',').map(str::trim) {
+        if name == "all" {
+            out = ALL.to_vec();
+            break;
+        }
+        match ALL.iter().find(|e| **e == name) {
+            Some(e) if !out.contains(e) => out.push(*e),
+            Some(_) => {}
+            None => {
+                return Err(format!(
+                    "--browsers: unknown browser {name:?} (use chromium, firefox, webkit or all)"
+                ))
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn test(root: &Path, engines: &[&'static str]) -> Res {
     let started = Instant::now();
     tools::bootstrap(root, true)?;
+    let extra: Vec<&str> = engines
+        .iter()
+        .copied()
+        .filter(|e| *e != "chromium")
+        .collect();
+    if !extra.is_empty() {
+        tools::extra_browsers(root, &extra)?;
+    }
 
     step("format");
     sh(cargo().args(["fmt", "--all", "--check"]))?;
@@ -312,26 +354,39 @@ fn test(root: &Path) -> Res {
     let portal_dist = target_dir(root).join("e2e-portal-dist");
     build_app_to(&portal_dist, "/portal/partners/")?;
 
-    layers.push(layer(
-        "end-to-end (WebDriver, Chromium, release build)",
-        cargo()
-            .args([
-                "test",
-                "--locked",
-                "-p",
-                "partner-center",
-                "--test",
-                "e2e",
-                "--",
-                "--test-threads=2",
-            ])
-            .env("PC_SERVER_BIN", server_bin(root))
-            .env("PC_DIST", root.join("dist"))
-            .env("PC_PORTAL_DIST", &portal_dist)
-            .env("PC_AXE", tools::axe_dir(root).join("axe.min.js"))
-            .env("CHROMEDRIVER", tools::chromedriver())
-            .env("CHROMIUM", tools::chromium()),
-    )?);
+    for engine in engines {
+        let name: &'static str = match *engine {
+            "firefox" => "end-to-end (WebDriver, Firefox ESR, release build)",
+            "webkit" => "end-to-end (WebDriver, WebKitGTK, release build)",
+            _ => "end-to-end (WebDriver, Chromium, release build)",
+        };
+        let mut cmd = cargo();
+        cmd.args([
+            "test",
+            "--locked",
+            "-p",
+            "partner-center",
+            "--test",
+            "e2e",
+            "--",
+            "--test-threads=2",
+        ])
+        .env("PC_BROWSER", engine)
+        .env("PC_SERVER_BIN", server_bin(root))
+        .env("PC_DIST", root.join("dist"))
+        .env("PC_PORTAL_DIST", &portal_dist)
+        .env("PC_AXE", tools::axe_dir(root).join("axe.min.js"))
+        .env("CHROMEDRIVER", tools::chromedriver())
+        .env("CHROMIUM", tools::chromium())
+        .env("GECKODRIVER", tools::geckodriver())
+        .env("FIREFOX", tools::firefox())
+        .env("WEBKITDRIVER", tools::webkit_driver())
+        .env("PC_LOCPATH", tools::locale_dir(root));
+        if let Some(mini) = tools::webkit_browser() {
+            cmd.env("WEBKIT_BROWSER", mini);
+        }
+        layers.push(layer(name, &mut cmd)?);
+    }
 
     let secs = started.elapsed().as_secs();
     println!("\n==> summary");
@@ -372,7 +427,24 @@ fn test(root: &Path) -> Res {
 
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::{browsers, count};
+
+    #[test]
+    fn browsers_are_read_from_the_flag() {
+        let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert_eq!(browsers(&[]).unwrap(), ["chromium"]);
+        assert_eq!(
+            browsers(&args("--browsers all")).unwrap(),
+            ["chromium", "firefox", "webkit"]
+        );
+        assert_eq!(
+            browsers(&args("--browsers webkit,firefox,webkit")).unwrap(),
+            ["chromium", "webkit", "firefox"]
+        );
+        let e = browsers(&args("--browsers safari")).unwrap_err();
+        assert!(e.contains("\"safari\""), "{e}");
+        assert!(browsers(&args("--browser all")).is_err());
+    }
 
     #[test]
     fn cargo_result_lines_are_summed() {

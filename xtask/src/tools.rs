@@ -1,7 +1,8 @@
 //! Installs the build and test tools this project needs, each only when it
 //! is missing or at the wrong version: the wasm target, trunk, the
 //! wasm-bindgen CLI matching Cargo.lock, wasm-opt (binaryen from npm) and,
-//! for tests, Debian's Chromium and its driver.
+//! for tests, Debian's Chromium and its driver (and, when asked, Firefox ESR
+//! with geckodriver and WebKitGTK with its driver).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -55,6 +56,115 @@ pub fn chromium() -> &'static str {
     "/usr/bin/chromium"
 }
 
+/// geckodriver, Firefox's WebDriver, pinned; from crates.io.
+pub const GECKODRIVER_VERSION: &str = "0.37.1";
+
+pub fn firefox() -> &'static str {
+    "/usr/bin/firefox-esr"
+}
+
+pub fn webkit_driver() -> &'static str {
+    "/usr/bin/WebKitWebDriver"
+}
+
+/// WebKitGTK's MiniBrowser, which its WebDriver drives; the folder holds
+/// the machine's architecture triple.
+pub fn webkit_browser() -> Option<PathBuf> {
+    let lib = std::fs::read_dir("/usr/lib").ok()?;
+    lib.flatten()
+        .map(|e| e.path().join("webkit2gtk-4.1/MiniBrowser"))
+        .find(|p| p.exists())
+}
+
+pub fn geckodriver() -> PathBuf {
+    cargo_bin_dir()
+        .map(|d| d.join("geckodriver"))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("geckodriver"))
+}
+
+fn cargo_bin_dir() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|p| p.join("bin"))
+}
+
+/// Where the locales WebKitGTK's browser runs in are compiled: it takes
+/// its languages from the process locale, which must exist.
+pub fn locale_dir(root: &Path) -> PathBuf {
+    tools_dir(root).join("locale")
+}
+
+/// Compiles the en_US and zh_TW UTF-8 locales into `locale_dir` (Debian's
+/// `locales` package has their sources), skipping those already there.
+fn webkit_locales(root: &Path) -> Res {
+    let dir = locale_dir(root);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    if output("sh", &["-c", "command -v localedef"]).is_none()
+        || !Path::new("/usr/share/i18n/locales/zh_TW").exists()
+    {
+        apt_install(&["locales"])?;
+    }
+    for name in ["en_US", "zh_TW"] {
+        let out = dir.join(format!("{name}.UTF-8"));
+        if out.join("LC_CTYPE").exists() {
+            continue;
+        }
+        sh(Command::new("localedef")
+            .args(["-i", name, "-f", "UTF-8"])
+            .arg(&out))?;
+    }
+    println!("  locales en_US.UTF-8, zh_TW.UTF-8 for WebKitGTK: present");
+    Ok(())
+}
+
+/// The browsers besides Chromium that `--browsers` asks for: Firefox ESR
+/// with geckodriver, WebKitGTK with its driver and a virtual display
+/// (WebKitGTK has no headless mode).
+pub fn extra_browsers(root: &Path, engines: &[&str]) -> Res {
+    step("browsers");
+    let mut apt = vec![];
+    if engines.contains(&"firefox") && !Path::new(firefox()).exists() {
+        apt.push("firefox-esr");
+    }
+    if engines.contains(&"webkit") {
+        if !Path::new(webkit_driver()).exists() || webkit_browser().is_none() {
+            apt.push("webkit2gtk-driver");
+        }
+        if output("sh", &["-c", "command -v Xvfb"]).is_none() {
+            apt.push("xvfb");
+        }
+    }
+    if apt.is_empty() {
+        println!("  Debian packages for {}: present", engines.join(", "));
+    } else {
+        apt_install(&apt)?;
+    }
+    if engines.contains(&"webkit") {
+        webkit_locales(root)?;
+    }
+    if engines.contains(&"firefox") {
+        let have = output(
+            geckodriver().to_str().unwrap_or("geckodriver"),
+            &["--version"],
+        )
+        .unwrap_or_default();
+        if have.contains(GECKODRIVER_VERSION) {
+            println!("  geckodriver {GECKODRIVER_VERSION}: present");
+        } else {
+            sh(cargo().args([
+                "install",
+                "geckodriver",
+                "--locked",
+                "--version",
+                GECKODRIVER_VERSION,
+            ]))?;
+        }
+    }
+    Ok(())
+}
+
 fn is_root() -> bool {
     output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
 }
@@ -83,10 +193,7 @@ fn apt_install(packages: &[&str]) -> Res {
 pub fn bootstrap(root: &Path, for_tests: bool) -> Res {
     step("tools");
     let npm_bin = tools_dir(root).join("npm/node_modules/.bin");
-    let cargo_bin = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .map(|p| p.join("bin"));
+    let cargo_bin = cargo_bin_dir();
     let mut paths = vec![npm_bin.clone()];
     paths.extend(cargo_bin);
     paths.extend(std::env::split_paths(

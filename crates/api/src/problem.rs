@@ -34,6 +34,49 @@ pub struct Problem {
     pub errors: FieldErrors,
 }
 
+/// Every `code` a problem from the server can carry. The app and the
+/// server translate each; the server's tests check that its source sends no
+/// other.
+pub const CODES: &[&str] = &[
+    "validation_failed",
+    "malformed_json",
+    "unreadable_body",
+    "body_unreadable",
+    "unsupported_media_type",
+    "payload_too_large",
+    "unauthenticated",
+    "invalid_credentials",
+    "password_change_required",
+    "conflict",
+    "rate_limited",
+    "not_found",
+    "unavailable",
+    "internal",
+    "csrf_refused",
+    "country_unknown",
+    "duns_not_found",
+    "idempotency_key_required",
+    "idempotency_key_reused",
+    "request_in_flight",
+    "already_enrolled",
+    "not_enrolled",
+    "link_unknown",
+    "link_expired",
+    "link_used",
+    "link_confirmed",
+    "link_declined",
+    "link_open",
+    "undo_unavailable",
+    "agreement_version_unknown",
+    "agreement_not_accepted",
+    "not_profile_admin",
+    "not_user_admin",
+    "check_not_rejected",
+    "check_not_reviewable",
+    "admin_disabled",
+    "operator_token_invalid",
+];
+
 fn about_blank() -> String {
     "about:blank".to_owned()
 }

@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod http;
+pub mod i18n;
 pub mod mail;
 pub mod pdf;
 pub mod review;
@@ -75,6 +76,7 @@ pub fn app(state: AppState) -> Router {
         extract::MAX_JSON_BYTES,
     ))
     .fallback_service(static_files::service(dist))
+    .layer(axum::middleware::from_fn(i18n::localize_problems))
     .layer(TraceLayer::new_for_http())
     .layer(SetResponseHeaderLayer::if_not_present(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -246,6 +246,10 @@ mod tests {
             assert!(m.body.contains("1234567"));
             assert!(m.subject.contains("Contoso Ltd."));
         }
-        assert!(verify_email("zh-TW", &facts).body.contains("主要連絡人"));
+        let zh = verify_email("zh-TW", &facts);
+        assert!(zh.body.contains("主要連絡人"));
+        for text in [&zh.subject, &zh.body] {
+            assert_eq!(pc_api::text::half_width_punctuation(text), None, "{text}");
+        }
     }
 }

@@ -121,7 +121,7 @@ async fn accepted_of(
     let not_accepted = || {
         ApiError::other(
             Problem::new(404, "Your company has not accepted this agreement")
-                .with_code("not_found"),
+                .with_code("agreement_not_accepted"),
         )
     };
     let account = db::partner_account(&state.db, &tenant_id)
