@@ -280,9 +280,16 @@ pub mod ctl {
         }
 
         fn focus_summary(self) {
-            // The summary is un-hidden on the next render; focus it after that.
+            // The summary is un-hidden on the next render; focus it after
+            // that, unless the person has moved on (say, into a field)
+            // meanwhile: their typing must not land in the summary.
             let summary = self.summary;
+            let active = || web_sys::window()?.document()?.active_element();
+            let before = active();
             request_animation_frame(move || {
+                if active() != before {
+                    return;
+                }
                 if let Some(el) = summary.get_untracked() {
                     let _ = el.focus();
                     el.scroll_into_view();

@@ -506,10 +506,21 @@ async fn ten_thousand_users_search_and_page_quickly() {
         see(&c, "Showing 126–150 of 10,000 users").await;
         find(&c, "//tr[@data-user='user126@contoso.com']").await;
         // The place is in the URL: a reload keeps it, Back goes a page back.
-        c.refresh().await.unwrap();
-        see(&c, "Showing 126–150 of 10,000 users").await;
-        c.back().await.unwrap();
-        see(&c, "Page 5 of 400").await;
+        if engine() == Engine::WebKit {
+            // Marked for WebKit: WebKitGTK 2.50's WebDriver Refresh drops
+            // the page's same-document history entries, so a Back after it
+            // leaves the app. There, Back is checked before the reload.
+            println!("WebKit: Back is checked before the reload (its Refresh drops history)");
+            c.back().await.unwrap();
+            see(&c, "Page 5 of 400").await;
+            c.refresh().await.unwrap();
+            see(&c, "Showing 101–125 of 10,000 users").await;
+        } else {
+            c.refresh().await.unwrap();
+            see(&c, "Showing 126–150 of 10,000 users").await;
+            c.back().await.unwrap();
+            see(&c, "Page 5 of 400").await;
+        }
         link(&c, "Previous").await.click().await.unwrap();
         see(&c, "Page 4 of 400").await;
 

@@ -147,12 +147,20 @@ impl StaticHost {
 
 /// The API server's URL under the name `localhost`: another site than the
 /// static host's `127.0.0.1`, as a CDN and an API domain would be.
+///
+/// Marked for WebKit: it never sends a cookie to another site from a page
+/// (Safari's default; WebKitGTK's MiniBrowser blocks third-party cookies
+/// too), so no cross-site session can exist there. On WebKit the API is
+/// another origin of the same site (`127.0.0.1`, its own port), the layout
+/// the README asks of deployments whose users run Safari
+/// (`api.contoso.com` beside `partners.contoso.com`).
 async fn api_origin(server: &Arc<Mutex<Server>>) -> String {
-    server
-        .lock()
-        .await
-        .url()
-        .replace("http://127.0.0.1:", "http://localhost:")
+    let url = server.lock().await.url();
+    if engine() == Engine::WebKit {
+        println!("WebKit blocks cross-site cookies: the API is a same-site origin here");
+        return url;
+    }
+    url.replace("http://127.0.0.1:", "http://localhost:")
 }
 
 /// Runs `body` with the API server allowing the static host's origin.
