@@ -190,6 +190,46 @@ fn RouteFocus() -> impl IntoView {
     });
 }
 
+/// Why the app could not start.
+#[derive(Clone, Debug)]
+pub enum StartError {
+    /// `config.json` (or the embedding options) cannot be used: the
+    /// site's operator has to correct it.
+    Config(String),
+    /// `config.json` could not be fetched: the network or the site is
+    /// down, and trying again may work.
+    Unreachable(String),
+}
+
+/// Shown instead of the app when `config.json` could not be fetched: in
+/// both languages, since which one to use is not known yet.
+#[component]
+pub fn UnreachablePage(detail: String) -> impl IntoView {
+    view! {
+        <main class="main" id="main">
+            <section class="card" role="alert">
+                <h1>"We couldn't reach Partner Center"</h1>
+                <p lang="zh-TW">"無法連線到合作夥伴中心"</p>
+                <p>"Check your connection, then try again."</p>
+                <p lang="zh-TW">"請檢查網路連線，然後再試一次。"</p>
+                <p class="muted">{detail}</p>
+                <div class="actions">
+                    <button
+                        type="button"
+                        class="button button--primary"
+                        on:click=|_| {
+                            let _ = window().location().reload();
+                        }
+                    >
+                        "Try again"
+                        <span lang="zh-TW">" · 再試一次"</span>
+                    </button>
+                </div>
+            </section>
+        </main>
+    }
+}
+
 /// Shown instead of the app when its configuration cannot be used.
 #[component]
 pub fn ConfigErrorPage(message: String) -> impl IntoView {
@@ -241,13 +281,26 @@ pub async fn start() {
     {
         Ok(res) if res.ok() => match res.text().await {
             Ok(t) => Ok(Some(t)),
-            Err(e) => Err(format!("config.json could not be read: {e}")),
+            Err(e) => Err(StartError::Unreachable(format!(
+                "config.json could not be read: {e}"
+            ))),
         },
         Ok(res) if res.status() == 404 => Ok(None),
-        Ok(res) => Err(format!("config.json answered HTTP {}", res.status())),
-        Err(e) => Err(format!("config.json could not be fetched: {e}")),
+        // The site is down or overloaded: a moment later it may answer.
+        Ok(res) if res.status() >= 500 => Err(StartError::Unreachable(format!(
+            "config.json answered HTTP {}",
+            res.status()
+        ))),
+        Ok(res) => Err(StartError::Config(format!(
+            "config.json answered HTTP {}",
+            res.status()
+        ))),
+        Err(e) => Err(StartError::Unreachable(format!(
+            "config.json could not be fetched: {e}"
+        ))),
     };
-    let config = text.and_then(|t| Config::parse(t.as_deref(), &base).map_err(|e| e.0));
+    let config =
+        text.and_then(|t| Config::parse(t.as_deref(), &base).map_err(|e| StartError::Config(e.0)));
     // Whatever the outcome, the static loading text goes.
     if let Some(el) = document().get_element_by_id("boot") {
         el.remove();
@@ -268,15 +321,20 @@ pub fn is_standalone() -> bool {
 fn mount(
     root: web_sys::HtmlElement,
     embedded: bool,
-    config: Result<Config, String>,
+    config: Result<Config, StartError>,
 ) -> leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState> {
-    if let Err(message) = &config {
-        leptos::logging::error!("{message}");
+    if let Err(e) = &config {
+        leptos::logging::error!("{e:?}");
     }
     let r = root.clone();
     mount_to(root, move || match config.clone() {
         Ok(config) => view! { <App config=config root=r.clone() embedded=embedded /> }.into_any(),
-        Err(message) => view! { <ConfigErrorPage message=message /> }.into_any(),
+        Err(StartError::Config(message)) => {
+            view! { <ConfigErrorPage message=message /> }.into_any()
+        }
+        Err(StartError::Unreachable(detail)) => {
+            view! { <UnreachablePage detail=detail /> }.into_any()
+        }
     })
 }
 
@@ -299,7 +357,8 @@ impl Mounted {
 #[wasm_bindgen(js_name = mountApp)]
 pub fn mount_app(root: web_sys::HtmlElement, options: &str) -> Mounted {
     let _ = root.class_list().add_1("pc-app");
-    let config = Config::parse_from(Some(options), "/", "the embedding options").map_err(|e| e.0);
+    let config = Config::parse_from(Some(options), "/", "the embedding options")
+        .map_err(|e| StartError::Config(e.0));
     Mounted {
         _view: mount(root, true, config),
     }

@@ -4,7 +4,7 @@
 //! dialogs and the first-sign-in password form — in both languages.
 
 use fantoccini::Client;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::*;
 
@@ -28,14 +28,6 @@ impl Audit {
 
 fn h1() -> &'static str {
     "//h1"
-}
-
-async fn click_submit(c: &Client) {
-    find(c, "//form//button[@type='submit']")
-        .await
-        .click()
-        .await
-        .unwrap();
 }
 
 /// Every route and state, in `lang`, with texts found by structure so the
@@ -178,18 +170,8 @@ async fn sweep(lang: &'static str) {
                   "email": "ana.lima@contoso.com", "roles": ["report_viewer"]})))
             .await;
         assert_eq!(status, 201, "{added}");
-        let signed: Value = c
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 fetch('/api/v1/session', {method: 'POST', credentials: 'include',
-                   headers: {'content-type': 'application/json', 'x-requested-with': 'partner-center'},
-                   body: JSON.stringify({email: 'ana.lima@contoso.com', password: arguments[0]})})
-                 .then(r => done(r.status));",
-                vec![added["temporary_password"].clone()],
-            )
-            .await
-            .unwrap();
-        assert_eq!(signed, json!(200));
+        let temporary = added["temporary_password"].as_str().unwrap();
+        sign_in_from_page(&c, "ana.lima@contoso.com", temporary).await;
         c.goto(&format!("{url}/enroll/account")).await.unwrap();
         a.check(&c, "password change", "//input[@id='field-new_password']").await;
         click_submit(&c).await;
@@ -203,18 +185,7 @@ async fn sweep(lang: &'static str) {
             .await
             .create_account("fabrikam.com", "li@fabrikam.com")
             .await;
-        let signed: Value = c
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 fetch('/api/v1/session', {method: 'POST', credentials: 'include',
-                   headers: {'content-type': 'application/json', 'x-requested-with': 'partner-center'},
-                   body: JSON.stringify({email: 'li@fabrikam.com', password: arguments[0]})})
-                 .then(r => done(r.status));",
-                vec![json!(PASSWORD)],
-            )
-            .await
-            .unwrap();
-        assert_eq!(signed, json!(200));
+        sign_in_from_page(&c, "li@fabrikam.com", PASSWORD).await;
         c.goto(&format!("{url}/enroll/company")).await.unwrap();
         find(&c, "//select[@id='field-country']").await.select_by_value("US").await.unwrap();
         let lookup = "//div[contains(@class,'duns')]//button";

@@ -411,7 +411,10 @@ async fn a_reload_during_enroll_now_still_makes_one_account() {
             if visible(&c, "//button[normalize-space(.)='Enroll now']").await {
                 button(&c, "Enroll now").await.click().await.unwrap();
             }
-            assert!(tokio::time::Instant::now() < deadline, "never enrolled");
+            if tokio::time::Instant::now() >= deadline {
+                // Fails showing what the page says instead.
+                heading(&c, "Microsoft Partner Network agreement").await;
+            }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         assert_eq!(mails_to(&*server.lock().await, "wei@contoso.com").await, 1);

@@ -242,6 +242,43 @@ async fn concurrent_enroll_now_with_one_key_creates_exactly_one_account() {
 }
 
 #[tokio::test]
+async fn a_client_gone_mid_enroll_now_leaves_no_key_stuck() {
+    use std::time::Duration;
+    let t = test_app().await;
+    let drops = [0u64, 100, 300, 600, 1_000, 2_000, 4_000, 8_000];
+    for (i, micros) in drops.into_iter().enumerate() {
+        let cookie = t
+            .signed_in(&format!("tenant{i}.com"), &format!("mei@tenant{i}.com"))
+            .await;
+        let key = format!("key-dropped-{i}");
+        // The client goes away (a reload, a closed tab) after `micros`:
+        // the request's future is dropped wherever it is.
+        let req = enroll_req(&cookie, &key, enroll_body());
+        let _ = tokio::time::timeout(Duration::from_micros(micros), t.router.clone().oneshot(req))
+            .await;
+        // Its retry completes or replays, long before a claim goes stale.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let a = t.enroll(&cookie, &key, enroll_body()).await;
+            if a.status == StatusCode::CREATED {
+                break;
+            }
+            assert_eq!(a.body["code"], "request_in_flight", "{}", a.body);
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "dropped after {micros} µs, the key stayed claimed"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partner_accounts")
+        .fetch_one(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(count, drops.len() as i64);
+}
+
+#[tokio::test]
 async fn enroll_now_checks_everything_again_and_needs_a_key() {
     let t = test_app().await;
     let cookie = t.signed_in("contoso.com", "mei@contoso.com").await;

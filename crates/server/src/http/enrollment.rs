@@ -218,6 +218,28 @@ pub async fn enroll(
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
+    // The work runs to its end even if the client goes away meanwhile (a
+    // reload, a closed tab): dropped halfway, it would leave the key
+    // claimed, and every retry would hear "still processing" until the
+    // claim went stale.
+    tokio::spawn(claim_and_create(
+        state, user, headers, profile, contact, key, hash,
+    ))
+    .await
+    .map_err(|e| anyhow::anyhow!("the enrollment task ended early: {e}"))?
+}
+
+/// *Enroll now* past its checks: claims the idempotency key, creates the
+/// partner account and records the answer for retries.
+async fn claim_and_create(
+    state: AppState,
+    user: CurrentUser,
+    headers: HeaderMap,
+    profile: LegalBusinessProfile,
+    contact: pc_api::PrimaryContact,
+    key: String,
+    hash: String,
+) -> ApiResult<Response> {
     let now = auth::now();
     match db::claim_idempotency_key(
         &state.db,
