@@ -3,6 +3,7 @@
 //! registries only, and skip what is already there.
 
 mod csp;
+mod postgres;
 mod sizes;
 mod tools;
 
@@ -337,6 +338,17 @@ fn test(root: &Path, engines: &[&'static str]) -> Res {
     host.failed += app.failed;
     host.ok &= app.ok;
     layers.push(host);
+    {
+        // The same server tests once more, each on a database of its own in
+        // a real PostgreSQL server.
+        let pg = postgres::Server::start(&target_dir(root).join("pg-test"))?;
+        layers.push(layer(
+            "server API on PostgreSQL",
+            cargo()
+                .args(["test", "--locked", "-p", "pc-server", "--tests"])
+                .env("PC_TEST_POSTGRES_URL", &pg.admin_url),
+        )?);
+    }
     layers.push(layer(
         "wasm components (headless Chromium)",
         cargo()

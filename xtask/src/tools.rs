@@ -165,11 +165,11 @@ pub fn extra_browsers(root: &Path, engines: &[&str]) -> Res {
     Ok(())
 }
 
-fn is_root() -> bool {
+pub fn is_root() -> bool {
     output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
 }
 
-fn apt_install(packages: &[&str]) -> Res {
+pub fn apt_install(packages: &[&str]) -> Res {
     let sudo = !is_root();
     let mut update = Command::new(if sudo { "sudo" } else { "apt-get" });
     if sudo {

@@ -11,33 +11,102 @@ use pc_api::{
     PrimaryContact, ProgramStatus, Role, Session, TenantSummary, UserSummary, VerificationCheck,
     VettingStatus,
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::sqlite::SqliteConnectOptions;
+use sqlx::Row;
 
-pub type Db = SqlitePool;
+/// A pool on SQLite or PostgreSQL, chosen by the URL's scheme at start.
+pub type Db = sqlx::AnyPool;
 
-/// Opens (creating if needed) and migrates the database named by `url`.
-pub async fn connect(url: &str) -> anyhow::Result<Db> {
-    let opts = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("DATABASE_URL {url:?} is not a valid sqlite:// URL"))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5));
-    let file = opts.get_filename().to_path_buf();
-    if file.as_path() != Path::new(":memory:") {
-        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> anyhow::Result<Backend> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Backend::Sqlite),
+            "postgres" | "postgresql" => Ok(Backend::Postgres),
+            _ => anyhow::bail!(
+                "DATABASE_URL {} is neither sqlite://… nor postgres://…",
+                redact(url)
+            ),
         }
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let user_info = &url[s + 3..at];
+            match user_info.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Opens (creating if needed) and migrates the database named by `url`:
+/// `sqlite://path/file.db` or `postgres://user:password@host/name`.
+pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of(url)?;
+    let (url, shown, max) = match backend {
+        Backend::Sqlite => {
+            let opts = SqliteConnectOptions::from_str(url)
+                .with_context(|| format!("DATABASE_URL {url:?} is not a valid sqlite:// URL"))?;
+            let file = opts.get_filename().to_path_buf();
+            if file.as_path() != Path::new(":memory:") {
+                if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).with_context(|| {
+                        format!("cannot create the database folder {}", dir.display())
+                    })?;
+                }
+            }
+            // Created on first start unless the URL names another mode.
+            let url = if url.contains("mode=") {
+                url.to_owned()
+            } else if url.contains('?') {
+                format!("{url}&mode=rwc")
+            } else {
+                format!("{url}?mode=rwc")
+            };
+            (url, file.display().to_string(), 8)
+        }
+        Backend::Postgres => (url.to_owned(), redact(url), 16),
+    };
+    let opts = AnyConnectOptions::from_str(&url)
+        .with_context(|| format!("DATABASE_URL {shown:?} is not a valid database URL"))?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(max)
         .acquire_timeout(Duration::from_secs(5))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // One writer at a time, readers beside it; a busy
+                    // database waits up to 5 s before answering 503.
+                    for pragma in [
+                        "PRAGMA journal_mode = WAL",
+                        "PRAGMA synchronous = NORMAL",
+                        "PRAGMA foreign_keys = ON",
+                        "PRAGMA busy_timeout = 5000",
+                    ] {
+                        sqlx::query(pragma).execute(&mut *conn).await?;
+                    }
+                }
+                Ok(())
+            })
+        })
         .connect_with(opts)
         .await
-        .with_context(|| format!("cannot open the database {}", file.display()))?;
+        .with_context(|| format!("cannot open the database {shown}"))?;
     sqlx::migrate!("./migrations")
         .run(&pool)
         .await
@@ -71,14 +140,14 @@ pub async fn create_tenant_with_admin(
     now: i64,
 ) -> Result<Result<String, CreateConflict>, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tenants WHERE domain = ?")
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tenants WHERE domain = $1")
         .bind(a.domain)
         .fetch_optional(&mut *tx)
         .await?;
     if taken.is_some() {
         return Ok(Err(CreateConflict::DomainTaken));
     }
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE email = ?")
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE email = $1")
         .bind(a.email)
         .fetch_optional(&mut *tx)
         .await?;
@@ -87,7 +156,7 @@ pub async fn create_tenant_with_admin(
     }
     let tenant_id = uuid::Uuid::new_v4().to_string();
     let user_id = uuid::Uuid::new_v4().to_string();
-    let inserted = sqlx::query("INSERT INTO tenants (id, domain, created_at) VALUES (?, ?, ?)")
+    let inserted = sqlx::query("INSERT INTO tenants (id, domain, created_at) VALUES ($1, $2, $3)")
         .bind(&tenant_id)
         .bind(a.domain)
         .bind(now)
@@ -99,7 +168,7 @@ pub async fn create_tenant_with_admin(
     inserted?;
     let inserted = sqlx::query(
         "INSERT INTO users (id, tenant_id, email, first_name, last_name, password_hash, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&user_id)
     .bind(&tenant_id)
@@ -114,7 +183,7 @@ pub async fn create_tenant_with_admin(
         return Ok(Err(CreateConflict::EmailTaken));
     }
     inserted?;
-    sqlx::query("INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
+    sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
         .bind(&user_id)
         .bind(Role::GlobalAdmin.as_str())
         .execute(&mut *tx)
@@ -136,7 +205,7 @@ pub async fn credentials_by_email(
     db: &Db,
     email: &str,
 ) -> Result<Option<Credentials>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = ?")
+    let row = sqlx::query("SELECT id, password_hash FROM users WHERE email = $1")
         .bind(email)
         .fetch_optional(db)
         .await?;
@@ -150,7 +219,7 @@ pub async fn credentials_by_email(
 pub async fn session_view(db: &Db, user_id: &str) -> Result<Option<Session>, sqlx::Error> {
     let Some(row) = sqlx::query(
         "SELECT u.id, u.email, u.first_name, u.last_name, u.must_change_password, t.id AS tenant_id, t.domain \
-         FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = ?",
+         FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(db)
@@ -158,7 +227,7 @@ pub async fn session_view(db: &Db, user_id: &str) -> Result<Option<Session>, sql
     else {
         return Ok(None);
     };
-    let names: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = ?")
+    let names: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
         .bind(user_id)
         .fetch_all(db)
         .await?;
@@ -187,7 +256,7 @@ pub async fn insert_session(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(id_hash)
     .bind(user_id)
@@ -208,7 +277,7 @@ pub struct StoredSession {
 pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<StoredSession>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT s.user_id, s.created_at, s.last_seen_at, u.must_change_password \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?",
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
     )
     .bind(id_hash)
     .fetch_optional(db)
@@ -222,7 +291,7 @@ pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<StoredSession
 }
 
 pub async fn touch_session(db: &Db, id_hash: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
         .bind(now)
         .bind(id_hash)
         .execute(db)
@@ -231,7 +300,7 @@ pub async fn touch_session(db: &Db, id_hash: &str, now: i64) -> Result<(), sqlx:
 }
 
 pub async fn delete_session(db: &Db, id_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)
         .execute(db)
         .await
@@ -244,7 +313,7 @@ pub async fn delete_expired_sessions(
     idle_before: i64,
     created_before: i64,
 ) -> Result<u64, sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?")
+    sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
         .bind(idle_before)
         .bind(created_before)
         .execute(db)
@@ -256,7 +325,7 @@ pub async fn delete_expired_sessions(
 
 pub async fn tenant_of(db: &Db, user_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT t.id, t.domain FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = ?",
+        "SELECT t.id, t.domain FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1",
     )
     .bind(user_id)
     .fetch_optional(db)
@@ -270,7 +339,7 @@ pub async fn registry_lookup(
 ) -> Result<Option<LegalBusinessProfile>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT duns, country, legal_name, line1, line2, city, state, postal_code \
-         FROM company_registry WHERE duns = ?",
+         FROM company_registry WHERE duns = $1",
     )
     .bind(duns)
     .fetch_optional(db)
@@ -288,7 +357,7 @@ pub async fn registry_lookup(
 }
 
 pub async fn load_draft(db: &Db, tenant_id: &str) -> Result<Option<(String, i64)>, sqlx::Error> {
-    let row = sqlx::query("SELECT body, updated_at FROM enrollment_drafts WHERE tenant_id = ?")
+    let row = sqlx::query("SELECT body, updated_at FROM enrollment_drafts WHERE tenant_id = $1")
         .bind(tenant_id)
         .fetch_optional(db)
         .await?;
@@ -297,7 +366,7 @@ pub async fn load_draft(db: &Db, tenant_id: &str) -> Result<Option<(String, i64)
 
 pub async fn save_draft(db: &Db, tenant_id: &str, body: &str, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO enrollment_drafts (tenant_id, body, updated_at) VALUES (?, ?, ?) \
+        "INSERT INTO enrollment_drafts (tenant_id, body, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (tenant_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
     )
     .bind(tenant_id)
@@ -331,7 +400,7 @@ pub async fn claim_idempotency_key(
     stale_secs: i64,
 ) -> Result<KeyState, sqlx::Error> {
     let inserted = sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES (?, ?, ?, ?) \
+        "INSERT INTO idempotency_keys (user_id, idem_key, request_hash, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (user_id, idem_key) DO NOTHING",
     )
     .bind(user_id)
@@ -344,7 +413,7 @@ pub async fn claim_idempotency_key(
         return Ok(KeyState::Claimed);
     }
     let row = sqlx::query(
-        "SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE user_id = ? AND idem_key = ?",
+        "SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2",
     )
     .bind(user_id)
     .bind(key)
@@ -366,8 +435,8 @@ pub async fn claim_idempotency_key(
                 return Ok(KeyState::InFlight);
             }
             let took = sqlx::query(
-                "UPDATE idempotency_keys SET created_at = ? WHERE user_id = ? AND idem_key = ? \
-                 AND status IS NULL AND created_at = ?",
+                "UPDATE idempotency_keys SET created_at = $1 WHERE user_id = $2 AND idem_key = $3 \
+                 AND status IS NULL AND created_at = $4",
             )
             .bind(now)
             .bind(user_id)
@@ -392,7 +461,7 @@ pub async fn finish_idempotency_key(
     body: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE idempotency_keys SET status = ?, response = ? WHERE user_id = ? AND idem_key = ?",
+        "UPDATE idempotency_keys SET status = $1, response = $2 WHERE user_id = $3 AND idem_key = $4",
     )
     .bind(status as i64)
     .bind(body)
@@ -405,7 +474,7 @@ pub async fn finish_idempotency_key(
 
 pub async fn release_idempotency_key(db: &Db, user_id: &str, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "DELETE FROM idempotency_keys WHERE user_id = ? AND idem_key = ? AND status IS NULL",
+        "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND status IS NULL",
     )
     .bind(user_id)
     .bind(key)
@@ -492,14 +561,14 @@ pub async fn create_partner_account(
 ) -> Result<CreatePartner, sqlx::Error> {
     let mut tx = db.begin().await?;
     let exists: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE tenant_id = ?")
+        sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE tenant_id = $1")
             .bind(p.tenant_id)
             .fetch_optional(&mut *tx)
             .await?;
     if exists.is_some() {
         return Ok(CreatePartner::AlreadyEnrolled);
     }
-    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE mpn_id = ?")
+    let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE mpn_id = $1")
         .bind(mpn_id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -512,7 +581,7 @@ pub async fn create_partner_account(
         "INSERT INTO partner_accounts (tenant_id, mpn_id, country, duns, legal_name, line1, line2, city, state, \
          postal_code, contact_first_name, contact_last_name, contact_email, contact_phone, contact_locale, \
          vetting_status, program_status, created_by, created_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 'pending_verification', ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'pending', 'pending_verification', $16, $17)",
     )
     .bind(p.tenant_id)
     .bind(mpn_id)
@@ -543,7 +612,7 @@ pub async fn create_partner_account(
         (CheckKind::Employment, CheckStatus::Pending),
         (CheckKind::Business, CheckStatus::Pending),
     ] {
-        sqlx::query("INSERT INTO verification_checks (tenant_id, kind, status, updated_at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO verification_checks (tenant_id, kind, status, updated_at) VALUES ($1, $2, $3, $4)")
             .bind(p.tenant_id)
             .bind(check_kind_name(kind))
             .bind(check_status_name(status))
@@ -552,7 +621,7 @@ pub async fn create_partner_account(
             .await?;
     }
     sqlx::query(
-        "INSERT INTO email_tokens (token_hash, tenant_id, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO email_tokens (token_hash, tenant_id, email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(p.token_hash)
     .bind(p.tenant_id)
@@ -567,12 +636,12 @@ pub async fn create_partner_account(
 }
 
 /// A tenant's checks, in the order email ownership, employment, business.
-async fn checks_of<'e, E: sqlx::SqliteExecutor<'e>>(
+async fn checks_of<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     ex: E,
     tenant_id: &str,
 ) -> Result<Vec<VerificationCheck>, sqlx::Error> {
     let rows =
-        sqlx::query("SELECT kind, status, reason FROM verification_checks WHERE tenant_id = ?")
+        sqlx::query("SELECT kind, status, reason FROM verification_checks WHERE tenant_id = $1")
             .bind(tenant_id)
             .fetch_all(ex)
             .await?;
@@ -594,7 +663,7 @@ pub async fn partner_account(
     db: &Db,
     tenant_id: &str,
 ) -> Result<Option<PartnerAccount>, sqlx::Error> {
-    let Some(r) = sqlx::query("SELECT * FROM partner_accounts WHERE tenant_id = ?")
+    let Some(r) = sqlx::query("SELECT * FROM partner_accounts WHERE tenant_id = $1")
         .bind(tenant_id)
         .fetch_optional(db)
         .await?
@@ -644,12 +713,14 @@ pub struct NewMail<'a> {
 }
 
 async fn queue_mail_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     m: &NewMail<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO outbox (id, to_address, locale, subject, body_text, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(uuid::Uuid::new_v4().to_string())
+    // Time-ordered ids (UUIDv7, monotonic within the process) keep mail of
+    // the same second in the order it was queued, on every database.
+    sqlx::query("INSERT INTO outbox (id, to_address, locale, subject, body_text, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(uuid::Uuid::now_v7().to_string())
         .bind(m.to)
         .bind(m.locale)
         .bind(m.subject)
@@ -670,7 +741,7 @@ pub struct StoredMail {
     pub created_at: i64,
 }
 
-fn mail_row(r: &sqlx::sqlite::SqliteRow) -> StoredMail {
+fn mail_row(r: &sqlx::any::AnyRow) -> StoredMail {
     StoredMail {
         id: r.get("id"),
         to: r.get("to_address"),
@@ -683,7 +754,7 @@ fn mail_row(r: &sqlx::sqlite::SqliteRow) -> StoredMail {
 
 pub async fn recent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, to_address, locale, subject, body_text, created_at FROM outbox ORDER BY created_at DESC, rowid DESC LIMIT ?",
+        "SELECT id, to_address, locale, subject, body_text, created_at FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db)
@@ -711,7 +782,7 @@ pub async fn find_token(db: &Db, token_hash: &str) -> Result<Option<StoredToken>
     let row = sqlx::query(
         "SELECT t.tenant_id, t.email, t.expires_at, t.used_at, t.outcome, p.legal_name, p.mpn_id, \
          p.vetting_status, p.contact_email, p.contact_locale, p.contact_first_name, p.contact_last_name \
-         FROM email_tokens t JOIN partner_accounts p ON p.tenant_id = t.tenant_id WHERE t.token_hash = ?",
+         FROM email_tokens t JOIN partner_accounts p ON p.tenant_id = t.tenant_id WHERE t.token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(db)
@@ -750,7 +821,7 @@ pub async fn answer_token(
     compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE email_tokens SET outcome = ?, used_at = ? WHERE token_hash = ?")
+    sqlx::query("UPDATE email_tokens SET outcome = $1, used_at = $2 WHERE token_hash = $3")
         .bind(outcome)
         .bind(outcome.map(|_| now))
         .bind(token_hash)
@@ -776,13 +847,13 @@ pub async fn replace_token(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    sqlx::query("UPDATE email_tokens SET used_at = ? WHERE tenant_id = ? AND used_at IS NULL")
+    sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE tenant_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(tenant_id)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "INSERT INTO email_tokens (token_hash, tenant_id, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO email_tokens (token_hash, tenant_id, email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(token_hash)
     .bind(tenant_id)
@@ -792,8 +863,8 @@ pub async fn replace_token(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "UPDATE verification_checks SET status = 'pending', reason = NULL, updated_at = ? \
-         WHERE tenant_id = ? AND kind = 'email_ownership' AND status != 'verified'",
+        "UPDATE verification_checks SET status = 'pending', reason = NULL, updated_at = $1 \
+         WHERE tenant_id = $2 AND kind = 'email_ownership' AND status != 'verified'",
     )
     .bind(now)
     .bind(tenant_id)
@@ -810,7 +881,7 @@ pub async fn contact_of(
 ) -> Result<Option<(String, String, String, String, String)>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT contact_email, contact_locale, contact_first_name || ' ' || contact_last_name AS name, legal_name, mpn_id \
-         FROM partner_accounts WHERE tenant_id = ?",
+         FROM partner_accounts WHERE tenant_id = $1",
     )
     .bind(tenant_id)
     .fetch_optional(db)
@@ -829,7 +900,7 @@ pub async fn contact_of(
 pub async fn unsent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, to_address, locale, subject, body_text, created_at FROM outbox \
-         WHERE sent_at IS NULL ORDER BY created_at, rowid LIMIT ?",
+         WHERE sent_at IS NULL ORDER BY created_at, id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db)
@@ -838,7 +909,7 @@ pub async fn unsent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::E
 }
 
 pub async fn mark_mail_sent(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE outbox SET sent_at = ? WHERE id = ?")
+    sqlx::query("UPDATE outbox SET sent_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
         .execute(db)
@@ -872,7 +943,7 @@ pub async fn insert_acceptance(
     let mut tx = db.begin().await?;
     let r = sqlx::query(
         "INSERT INTO agreement_acceptances (tenant_id, agreement_id, version, title, signer_first_name, \
-         signer_last_name, signer_email, signer_phone, user_id, accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         signer_last_name, signer_email, signer_phone, user_id, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          ON CONFLICT (tenant_id, agreement_id, version) DO NOTHING",
     )
     .bind(a.tenant_id)
@@ -890,7 +961,7 @@ pub async fn insert_acceptance(
     let created = r.rows_affected() == 1;
     if created {
         let before: String =
-            sqlx::query_scalar("SELECT program_status FROM partner_accounts WHERE tenant_id = ?")
+            sqlx::query_scalar("SELECT program_status FROM partner_accounts WHERE tenant_id = $1")
                 .bind(a.tenant_id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -908,7 +979,7 @@ pub async fn acceptances(
     tenant_id: &str,
 ) -> Result<Vec<AgreementAcceptance>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT * FROM agreement_acceptances WHERE tenant_id = ? ORDER BY accepted_at, agreement_id, version",
+        "SELECT * FROM agreement_acceptances WHERE tenant_id = $1 ORDER BY accepted_at, agreement_id, version",
     )
     .bind(tenant_id)
     .fetch_all(db)
@@ -981,7 +1052,7 @@ pub async fn set_check(
 /// Builds the news about `tenant_id`'s account and queues the email
 /// `compose` writes about it, inside `tx`.
 async fn tell_contact_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     tenant_id: &str,
     check: Option<VerificationCheck>,
     (vetting, program): (VettingStatus, ProgramStatus),
@@ -990,7 +1061,7 @@ async fn tell_contact_in(
 ) -> Result<StatusNews, sqlx::Error> {
     let r = sqlx::query(
         "SELECT contact_email, contact_locale, contact_first_name || ' ' || contact_last_name AS name, \
-         legal_name, mpn_id FROM partner_accounts WHERE tenant_id = ?",
+         legal_name, mpn_id FROM partner_accounts WHERE tenant_id = $1",
     )
     .bind(tenant_id)
     .fetch_one(&mut *tx)
@@ -1021,14 +1092,14 @@ async fn tell_contact_in(
 }
 
 async fn set_check_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     tenant_id: &str,
     check: &VerificationCheck,
     now: i64,
     compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<Option<StatusNews>, sqlx::Error> {
     let updated = sqlx::query(
-        "UPDATE verification_checks SET status = ?, reason = ?, updated_at = ? WHERE tenant_id = ? AND kind = ?",
+        "UPDATE verification_checks SET status = $1, reason = $2, updated_at = $3 WHERE tenant_id = $4 AND kind = $5",
     )
     .bind(check_status_name(check.status))
     .bind(check.reason.as_deref())
@@ -1049,22 +1120,22 @@ async fn set_check_in(
 /// Stores the statuses that follow from the tenant's checks and accepted
 /// agreements (`pc_api::review::derive_status`), and returns them.
 async fn rederive_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     tenant_id: &str,
     now: i64,
 ) -> Result<(VettingStatus, ProgramStatus), sqlx::Error> {
     let checks = checks_of(&mut *tx, tenant_id).await?;
     let accepted: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM agreement_acceptances WHERE tenant_id = ? AND agreement_id = 'mpn' LIMIT 1",
+        "SELECT 1 FROM agreement_acceptances WHERE tenant_id = $1 AND agreement_id = 'mpn' LIMIT 1",
     )
     .bind(tenant_id)
     .fetch_optional(&mut *tx)
     .await?;
     let (vetting, program) = pc_api::review::derive_status(&checks, accepted.is_some());
     sqlx::query(
-        "UPDATE partner_accounts SET vetting_status = ?1, program_status = ?2, \
-         authorized_at = CASE WHEN ?1 = 'authorized' THEN COALESCE(authorized_at, ?3) ELSE authorized_at END \
-         WHERE tenant_id = ?4",
+        "UPDATE partner_accounts SET vetting_status = $1, program_status = $2, \
+         authorized_at = CASE WHEN $1 = 'authorized' THEN COALESCE(authorized_at, $3) ELSE authorized_at END \
+         WHERE tenant_id = $4",
     )
     .bind(vetting_name(vetting))
     .bind(program_name(program))
@@ -1107,9 +1178,9 @@ pub async fn update_profile(
 ) -> Result<ProfileUpdated, sqlx::Error> {
     let mut tx = db.begin().await?;
     let updated = sqlx::query(
-        "UPDATE partner_accounts SET legal_name = ?1, line1 = ?2, line2 = ?3, city = ?4, state = ?5, \
-         postal_code = ?6, contact_first_name = ?7, contact_last_name = ?8, contact_email = ?9, \
-         contact_phone = ?10 WHERE tenant_id = ?11 AND (authorized_at IS NULL OR legal_name = ?1)",
+        "UPDATE partner_accounts SET legal_name = $1, line1 = $2, line2 = $3, city = $4, state = $5, \
+         postal_code = $6, contact_first_name = $7, contact_last_name = $8, contact_email = $9, \
+         contact_phone = $10 WHERE tenant_id = $11 AND (authorized_at IS NULL OR legal_name = $1)",
     )
     .bind(&profile.legal_name)
     .bind(&profile.line1)
@@ -1126,7 +1197,7 @@ pub async fn update_profile(
     .await?;
     if updated.rows_affected() == 0 {
         let exists: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE tenant_id = ?")
+            sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE tenant_id = $1")
                 .bind(tenant_id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -1146,8 +1217,8 @@ pub async fn update_profile(
             continue;
         }
         sqlx::query(
-            "UPDATE verification_checks SET status = 'pending', reason = NULL, updated_at = ? \
-             WHERE tenant_id = ? AND kind = ?",
+            "UPDATE verification_checks SET status = 'pending', reason = NULL, updated_at = $1 \
+             WHERE tenant_id = $2 AND kind = $3",
         )
         .bind(now)
         .bind(tenant_id)
@@ -1161,13 +1232,15 @@ pub async fn update_profile(
         });
     }
     if let Some(link) = &link {
-        sqlx::query("UPDATE email_tokens SET used_at = ? WHERE tenant_id = ? AND used_at IS NULL")
-            .bind(now)
-            .bind(tenant_id)
-            .execute(&mut *tx)
-            .await?;
         sqlx::query(
-            "INSERT INTO email_tokens (token_hash, tenant_id, email, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            "UPDATE email_tokens SET used_at = $1 WHERE tenant_id = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(tenant_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO email_tokens (token_hash, tenant_id, email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(link.token_hash)
         .bind(tenant_id)
@@ -1209,7 +1282,7 @@ pub async fn add_document(
 ) -> Result<Option<VerificationCheck>, sqlx::Error> {
     let mut tx = db.begin().await?;
     let rejected: Option<i64> = sqlx::query_scalar(
-        "SELECT 1 FROM verification_checks WHERE tenant_id = ? AND kind = ? AND status = 'rejected'",
+        "SELECT 1 FROM verification_checks WHERE tenant_id = $1 AND kind = $2 AND status = 'rejected'",
     )
     .bind(d.tenant_id)
     .bind(check_kind_name(d.kind))
@@ -1220,7 +1293,7 @@ pub async fn add_document(
     }
     sqlx::query(
         "INSERT INTO check_documents (id, tenant_id, kind, file_name, media_type, size, sha256, body, \
-         uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(d.id)
     .bind(d.tenant_id)
@@ -1253,7 +1326,7 @@ pub async fn document(
 ) -> Result<Option<(String, String, Vec<u8>)>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT d.file_name, d.media_type, d.body FROM check_documents d \
-         JOIN partner_accounts p ON p.tenant_id = d.tenant_id WHERE p.mpn_id = ? AND d.id = ?",
+         JOIN partner_accounts p ON p.tenant_id = d.tenant_id WHERE p.mpn_id = $1 AND d.id = $2",
     )
     .bind(mpn_id)
     .bind(id)
@@ -1264,7 +1337,7 @@ pub async fn document(
 
 /// The tenant whose partner account has this MPN ID.
 pub async fn tenant_by_mpn_id(db: &Db, mpn_id: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT tenant_id FROM partner_accounts WHERE mpn_id = ?")
+    sqlx::query_scalar("SELECT tenant_id FROM partner_accounts WHERE mpn_id = $1")
         .bind(mpn_id)
         .fetch_optional(db)
         .await
@@ -1277,7 +1350,7 @@ pub async fn review_queue(
 ) -> Result<Vec<pc_api::review::ReviewItem>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT p.*, t.domain FROM partner_accounts p JOIN tenants t ON t.id = p.tenant_id \
-         WHERE (? IS NULL OR p.vetting_status = ?) ORDER BY p.created_at, p.mpn_id",
+         WHERE ($1 IS NULL OR p.vetting_status = $2) ORDER BY p.created_at, p.mpn_id",
     )
     .bind(vetting.map(vetting_name))
     .bind(vetting.map(vetting_name))
@@ -1321,7 +1394,7 @@ async fn documents_of(
 ) -> Result<Vec<pc_api::review::DocumentSummary>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, kind, file_name, media_type, size, uploaded_at FROM check_documents \
-         WHERE tenant_id = ? ORDER BY uploaded_at, id",
+         WHERE tenant_id = $1 ORDER BY uploaded_at, id",
     )
     .bind(tenant_id)
     .fetch_all(db)
@@ -1353,7 +1426,7 @@ fn roles_from(list: Option<String>) -> Vec<Role> {
     roles
 }
 
-fn user_row(r: &sqlx::sqlite::SqliteRow) -> UserSummary {
+fn user_row(r: &sqlx::any::AnyRow) -> UserSummary {
     UserSummary {
         id: r.get("id"),
         email: r.get("email"),
@@ -1363,10 +1436,12 @@ fn user_row(r: &sqlx::sqlite::SqliteRow) -> UserSummary {
     }
 }
 
-/// `%…%` for LIKE with the search's own `%`, `_` and `\` taken literally.
+/// `%…%` for LIKE with the search's own `%`, `_` and `\` taken literally,
+/// in lower case: it is matched against `lower(…)` of the columns, since
+/// LIKE ignores case on SQLite and does not on PostgreSQL.
 fn like_pattern(q: &str) -> String {
     let mut p = String::from("%");
-    for c in q.chars() {
+    for c in q.to_ascii_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {
             p.push('\\');
         }
@@ -1388,9 +1463,9 @@ pub async fn user_page(
     let q = q.trim();
     let pattern = like_pattern(q);
     const FILTER: &str =
-        "u.tenant_id = ? AND u.removed_at IS NULL AND (? = '' OR u.email LIKE ? ESCAPE '\\' \
-        OR (u.first_name || ' ' || u.last_name) LIKE ? ESCAPE '\\' \
-        OR (u.last_name || ' ' || u.first_name) LIKE ? ESCAPE '\\')";
+        "u.tenant_id = $1 AND u.removed_at IS NULL AND ($2 = '' OR lower(u.email) LIKE $3 ESCAPE '\\' \
+        OR lower(u.first_name || ' ' || u.last_name) LIKE $4 ESCAPE '\\' \
+        OR lower(u.last_name || ' ' || u.first_name) LIKE $5 ESCAPE '\\')";
     let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM users u WHERE {FILTER}"))
         .bind(tenant_id)
         .bind(q)
@@ -1401,8 +1476,8 @@ pub async fn user_page(
         .await?;
     let rows = sqlx::query(&format!(
         "SELECT u.id, u.email, u.first_name, u.last_name, \
-         (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles \
-         FROM users u WHERE {FILTER} ORDER BY u.last_name, u.first_name, u.email LIMIT ? OFFSET ?"
+         (SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles \
+         FROM users u WHERE {FILTER} ORDER BY u.last_name, u.first_name, u.email LIMIT $6 OFFSET $7"
     ))
     .bind(tenant_id)
     .bind(q)
@@ -1424,8 +1499,8 @@ pub async fn tenant_user(
 ) -> Result<Option<UserSummary>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT u.id, u.email, u.first_name, u.last_name, \
-         (SELECT group_concat(role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles \
-         FROM users u WHERE u.tenant_id = ? AND u.id = ? AND u.removed_at IS NULL",
+         (SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles \
+         FROM users u WHERE u.tenant_id = $1 AND u.id = $2 AND u.removed_at IS NULL",
     )
     .bind(tenant_id)
     .bind(user_id)
@@ -1454,7 +1529,7 @@ pub async fn create_user(
     let id = uuid::Uuid::new_v4().to_string();
     let inserted = sqlx::query(
         "INSERT INTO users (id, tenant_id, email, first_name, last_name, password_hash, created_at, must_change_password) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1)",
     )
     .bind(&id)
     .bind(u.tenant_id)
@@ -1470,7 +1545,7 @@ pub async fn create_user(
     }
     inserted?;
     for r in u.roles {
-        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
             .bind(&id)
             .bind(r.as_str())
             .execute(&mut *tx)
@@ -1498,20 +1573,20 @@ pub enum UserChange {
 /// Whether taking Global admin away from `user_id` would leave the tenant
 /// with none; run inside the transaction that makes the change.
 async fn is_last_global_admin(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     tenant_id: &str,
     user_id: &str,
 ) -> Result<bool, sqlx::Error> {
     let others: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM user_roles r JOIN users u ON u.id = r.user_id \
-         WHERE u.tenant_id = ? AND r.role = 'global_admin' AND u.id != ?",
+         WHERE u.tenant_id = $1 AND r.role = 'global_admin' AND u.id != $2",
     )
     .bind(tenant_id)
     .bind(user_id)
     .fetch_one(&mut *tx)
     .await?;
     let is_admin: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM user_roles WHERE user_id = ? AND role = 'global_admin'")
+        sqlx::query_scalar("SELECT 1 FROM user_roles WHERE user_id = $1 AND role = 'global_admin'")
             .bind(user_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -1519,12 +1594,12 @@ async fn is_last_global_admin(
 }
 
 async fn user_exists_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     tenant_id: &str,
     user_id: &str,
 ) -> Result<bool, sqlx::Error> {
     let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM users WHERE tenant_id = ? AND id = ?")
+        sqlx::query_scalar("SELECT 1 FROM users WHERE tenant_id = $1 AND id = $2")
             .bind(tenant_id)
             .bind(user_id)
             .fetch_optional(&mut *tx)
@@ -1548,12 +1623,12 @@ pub async fn set_roles(
     {
         return Ok(UserChange::LastGlobalAdmin);
     }
-    sqlx::query("DELETE FROM user_roles WHERE user_id = ?")
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
     for r in roles {
-        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES (?, ?)")
+        sqlx::query("INSERT INTO user_roles (user_id, role) VALUES ($1, $2)")
             .bind(user_id)
             .bind(r.as_str())
             .execute(&mut *tx)
@@ -1582,14 +1657,14 @@ pub async fn delete_user(
     // signed); the address is freed and nothing can sign in with it.
     sqlx::query(
         "UPDATE users SET email = 'removed:' || id, password_hash = '', must_change_password = 0, \
-         removed_at = ? WHERE id = ?",
+         removed_at = $1 WHERE id = $2",
     )
     .bind(now)
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
     for table in ["user_roles", "sessions"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = ?"))
+        sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
@@ -1600,7 +1675,7 @@ pub async fn delete_user(
 
 /// Sets a user's own password and lifts the first-sign-in requirement.
 pub async fn set_password(db: &Db, user_id: &str, password_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?")
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
         .bind(password_hash)
         .bind(user_id)
         .execute(db)
@@ -1610,7 +1685,7 @@ pub async fn set_password(db: &Db, user_id: &str, password_hash: &str) -> Result
 
 /// The password hash of a user, to check their current password.
 pub async fn password_hash_of(db: &Db, user_id: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(db)
         .await

@@ -97,14 +97,30 @@ impl From<sqlx::Error> for ApiError {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 ApiError::Unavailable(e.to_string())
             }
-            sqlx::Error::Database(ref d)
-                if d.message().contains("readonly") || d.message().contains("locked") =>
-            {
+            sqlx::Error::Database(ref d) if is_unavailable(d.as_ref()) => {
                 ApiError::Unavailable(e.to_string())
             }
             other => ApiError::Internal(other.into()),
         }
     }
+}
+
+/// Whether a database error means "not now" rather than "never": the
+/// database is read-only, busy, shutting down or out of room. SQLite says so
+/// in its message, PostgreSQL in its SQLSTATE.
+fn is_unavailable(d: &dyn sqlx::error::DatabaseError) -> bool {
+    let message = d.message();
+    if message.contains("readonly") || message.contains("locked") || message.contains("disk I/O") {
+        return true;
+    }
+    let code = d.code().unwrap_or_default();
+    // 08: connection exception; 25006: read-only transaction; 40001/40P01:
+    // serialization failure, deadlock; 53: insufficient resources; 57P0x:
+    // shutting down or starting up.
+    code.starts_with("08")
+        || code.starts_with("53")
+        || code.starts_with("57P0")
+        || matches!(&*code, "25006" | "40001" | "40P01")
 }
 
 pub fn problem_response(problem: &Problem) -> Response {

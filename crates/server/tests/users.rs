@@ -262,11 +262,15 @@ async fn the_list_searches_and_pages_through_ten_thousand_users() {
     let me = t.call("GET", "/api/v1/session", None, Some(&admin)).await;
     let tenant = me.body["tenant"]["id"].as_str().unwrap().to_owned();
     // 9,999 more users, straight into the database.
-    sqlx::query(
+    let padded = match t.backend() {
+        pc_server::db::Backend::Sqlite => "printf('Name%05d', i)",
+        pc_server::db::Backend::Postgres => "'Name' || lpad(i::text, 5, '0')",
+    };
+    sqlx::query(&format!(
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9999) \
          INSERT INTO users (id, tenant_id, email, first_name, last_name, password_hash, created_at) \
-         SELECT 'u' || i, ?, 'user' || i || '@contoso.com', 'First' || i, printf('Name%05d', i), 'x', 0 FROM n",
-    )
+         SELECT 'u' || i, $1, 'user' || i || '@contoso.com', 'First' || i, {padded}, 'x', 0 FROM n"
+    ))
     .bind(&tenant)
     .execute(&t.db)
     .await

@@ -13,26 +13,58 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub db: db::Db,
+    url: String,
     _dir: tempfile::TempDir,
 }
 
+/// Set by `cargo xtask test` to a PostgreSQL server's admin URL
+/// (`postgres://user@host:port/postgres`): every test then gets a new
+/// database of its own there instead of a SQLite file.
+pub const POSTGRES_ENV: &str = "PC_TEST_POSTGRES_URL";
+
 impl TestApp {
     /// The database the app uses, for another process to open.
-    #[allow(dead_code)]
     pub fn database_url(&self) -> String {
-        format!("sqlite://{}", self._dir.path().join("t.db").display())
+        self.url.clone()
+    }
+
+    pub fn backend(&self) -> db::Backend {
+        db::Backend::of(&self.url).unwrap()
+    }
+}
+
+/// A fresh, empty database URL: a SQLite file in `dir`, or a new database on
+/// the PostgreSQL server named by `PC_TEST_POSTGRES_URL`.
+pub async fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var(POSTGRES_ENV) {
+        Ok(admin) if !admin.is_empty() => {
+            use sqlx::Connection;
+            sqlx::any::install_default_drivers();
+            let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::AnyConnection::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={admin}: {e}"));
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let (base, _) = admin.rsplit_once('/').expect("a URL ending in /database");
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("t.db").display()),
     }
 }
 
 pub async fn test_app_with(edit: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let url = fresh_database(dir.path()).await;
     let mut config = Config::for_tests(&url);
     edit(&mut config);
     let pool = db::connect(&url).await.unwrap();
     TestApp {
         router: app(AppState::new(pool.clone(), config)),
         db: pool,
+        url,
         _dir: dir,
     }
 }
