@@ -246,6 +246,46 @@ fn layer(name: &'static str, cmd: &mut Command) -> Result<Layer, String> {
     })
 }
 
+/// How long `cargo xtask test` fuzzes the shared rules.
+const FUZZ_SECONDS: u64 = 60;
+
+/// libFuzzer on every shared rule for `seconds`: a panic is a crash, and
+/// fails the layer with the input that caused it (saved under `artifacts/`).
+fn fuzz(root: &Path, seconds: u64) -> Result<Layer, String> {
+    tools::cargo_fuzz()?;
+    step(&format!(
+        "test layer: fuzzing the shared rules for {seconds} s"
+    ));
+    let dir = root.join("crates/agreement/fuzz");
+    let corpus = dir.join("corpus/rules");
+    std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+    let ok = Command::new(cargo_exe())
+        .args(["fuzz", "run", "--sanitizer", "none", "--fuzz-dir"])
+        .arg(&dir)
+        .arg("rules")
+        .arg(&corpus)
+        .arg("--")
+        .arg(format!("-max_total_time={seconds}"))
+        .args(["-rss_limit_mb=2048", "-print_final_stats=1"])
+        // cargo-fuzz asks for a nightly compiler's flags; this machine's one
+        // toolchain is stable.
+        .env("RUSTC_BOOTSTRAP", "1")
+        .status()
+        .map_err(|e| format!("cannot start cargo fuzz: {e}"))?
+        .success();
+    Ok(Layer {
+        name: "fuzzing the shared rules (libFuzzer)",
+        passed: u64::from(ok),
+        failed: u64::from(!ok),
+        marked: vec![],
+        ok,
+    })
+}
+
+fn cargo_exe() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
 /// The engines `test --browsers …` names: Chromium always, the others
 /// when asked.
 fn browsers(args: &[String]) -> Result<Vec<&'static str>, String> {
@@ -343,9 +383,17 @@ fn test(root: &Path, engines: &[&'static str]) -> Res {
         // a real PostgreSQL server.
         let pg = postgres::Server::start(&target_dir(root).join("pg-test"))?;
         layers.push(layer(
-            "server API on PostgreSQL",
+            "host unit + server API on PostgreSQL",
+            // The host layer's selection, so nothing is built again.
             cargo()
-                .args(["test", "--locked", "-p", "pc-server", "--tests"])
+                .args([
+                    "test",
+                    "--locked",
+                    "--workspace",
+                    "--exclude",
+                    "partner-center",
+                    "--all-targets",
+                ])
                 .env("PC_TEST_POSTGRES_URL", &pg.admin_url),
         )?);
     }
@@ -365,6 +413,21 @@ fn test(root: &Path, engines: &[&'static str]) -> Res {
             .env("CHROMEDRIVER", tools::chromedriver())
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
     )?);
+
+    layers.push(layer(
+        "shared rules: browser build = server build (wasm32, Node.js)",
+        cargo().args([
+            "test",
+            "--locked",
+            "-p",
+            "pc-agreement",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "agree",
+        ]),
+    )?);
+    layers.push(fuzz(root, FUZZ_SECONDS)?);
 
     build_release(root)?;
     step("size gate: what /enroll loads");

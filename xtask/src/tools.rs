@@ -165,6 +165,25 @@ pub fn extra_browsers(root: &Path, engines: &[&str]) -> Res {
     Ok(())
 }
 
+/// cargo-fuzz, pinned; from crates.io.
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
+
+pub fn cargo_fuzz() -> Res {
+    let have = output("cargo", &["fuzz", "--version"]).unwrap_or_default();
+    if have.contains(CARGO_FUZZ_VERSION) {
+        println!("  cargo-fuzz {CARGO_FUZZ_VERSION}: present");
+        Ok(())
+    } else {
+        sh(cargo().args([
+            "install",
+            "cargo-fuzz",
+            "--locked",
+            "--version",
+            CARGO_FUZZ_VERSION,
+        ]))
+    }
+}
+
 pub fn is_root() -> bool {
     output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
 }

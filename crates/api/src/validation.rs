@@ -131,8 +131,12 @@ pub fn normalize_email(s: &str) -> String {
     s.trim().to_ascii_lowercase()
 }
 
+/// Trimmed, without the trailing dot of a fully qualified name (nor
+/// spaces around it), ASCII lower case.
 pub fn normalize_domain(s: &str) -> String {
-    s.trim().trim_end_matches('.').to_ascii_lowercase()
+    s.trim_start()
+        .trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_ascii_lowercase()
 }
 
 /// Whether `domain` is a syntactically valid host name of at least two labels.

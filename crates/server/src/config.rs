@@ -73,7 +73,8 @@ pub struct Config {
     #[arg(long, env = "DIST_DIR")]
     pub dist: Option<PathBuf>,
 
-    /// Database: `sqlite://path/file.db` (created on first start).
+    /// Database: `sqlite://path/file.db` (created on first start) or
+    /// `postgres://user:password@host:5432/name` (an existing database).
     #[arg(
         long,
         env = "DATABASE_URL",
@@ -104,6 +105,12 @@ pub struct Config {
     /// DUNS look-ups one user may make in a burst (then one per 6 s).
     #[arg(long, env = "DUNS_BURST", default_value_t = 10)]
     pub duns_burst: u32,
+
+    /// How long an unfinished Enroll now holds its idempotency key, in
+    /// seconds: a retry after a crash waits at most this long.
+    #[arg(long, env = "IN_FLIGHT_TIMEOUT_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(i64).range(1..=3600))]
+    pub in_flight_timeout_secs: i64,
 
     /// The app's public URL, for links in emails (e.g. https://partners.contoso.com/).
     /// Without it, links use the origin the request came from.

@@ -114,6 +114,18 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
     Ok(pool)
 }
 
+/// A transaction that will write. On SQLite it takes the write lock at
+/// once (`BEGIN IMMEDIATE`), waiting up to the busy timeout for it: a
+/// transaction that read first and then wanted to write would fail at once
+/// with "database is locked" when another writer got in between.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    if db.connect_options().database_url.scheme() == "sqlite" {
+        db.begin_with("BEGIN IMMEDIATE").await
+    } else {
+        db.begin().await
+    }
+}
+
 pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(db).await.map(|_| ())
 }
@@ -139,7 +151,7 @@ pub async fn create_tenant_with_admin(
     a: &NewAccount<'_>,
     now: i64,
 ) -> Result<Result<String, CreateConflict>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let taken: Option<i64> = sqlx::query_scalar("SELECT 1 FROM tenants WHERE domain = $1")
         .bind(a.domain)
         .fetch_optional(&mut *tx)
@@ -540,10 +552,13 @@ pub struct NewPartner<'a> {
     /// Hash of the email-verification token sent in the first email.
     pub token_hash: &'a str,
     pub token_expires_at: i64,
+    /// The Enroll now request's key, whose answer is recorded with the account.
+    pub idempotency_key: &'a str,
 }
 
 pub enum CreatePartner {
-    Created,
+    /// Created, and its answer recorded for the idempotency key.
+    Created(Box<PartnerAccount>),
     /// The tenant has a partner account already.
     AlreadyEnrolled,
     /// The MPN ID drawn is someone else's: draw another.
@@ -559,7 +574,7 @@ pub async fn create_partner_account(
     mail: &NewMail<'_>,
     now: i64,
 ) -> Result<CreatePartner, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let exists: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM partner_accounts WHERE tenant_id = $1")
             .bind(p.tenant_id)
@@ -631,8 +646,23 @@ pub async fn create_partner_account(
     .execute(&mut *tx)
     .await?;
     queue_mail_in(&mut tx, mail, now).await?;
+    // The answer is recorded with the account, in the same transaction: a
+    // crash leaves either both or neither, and a retry with the same key
+    // replays it or does the work.
+    let account = partner_account_in(&mut tx, p.tenant_id)
+        .await?
+        .ok_or(sqlx::Error::RowNotFound)?;
+    let body = serde_json::to_string(&account).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query(
+        "UPDATE idempotency_keys SET status = 201, response = $1 WHERE user_id = $2 AND idem_key = $3",
+    )
+    .bind(&body)
+    .bind(p.user_id)
+    .bind(p.idempotency_key)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(CreatePartner::Created)
+    Ok(CreatePartner::Created(Box::new(account)))
 }
 
 /// A tenant's checks, in the order email ownership, employment, business.
@@ -663,14 +693,21 @@ pub async fn partner_account(
     db: &Db,
     tenant_id: &str,
 ) -> Result<Option<PartnerAccount>, sqlx::Error> {
+    partner_account_in(&mut *db.acquire().await?, tenant_id).await
+}
+
+async fn partner_account_in(
+    c: &mut sqlx::AnyConnection,
+    tenant_id: &str,
+) -> Result<Option<PartnerAccount>, sqlx::Error> {
     let Some(r) = sqlx::query("SELECT * FROM partner_accounts WHERE tenant_id = $1")
         .bind(tenant_id)
-        .fetch_optional(db)
+        .fetch_optional(&mut *c)
         .await?
     else {
         return Ok(None);
     };
-    let checks = checks_of(db, tenant_id).await?;
+    let checks = checks_of(&mut *c, tenant_id).await?;
     let program: String = r.get("program_status");
     Ok(Some(PartnerAccount {
         mpn_id: r.get("mpn_id"),
@@ -698,7 +735,7 @@ pub async fn partner_account(
             ProgramStatus::PendingVerification
         },
         created_at: r.get("created_at"),
-        agreements: acceptances(db, tenant_id).await?,
+        agreements: acceptances_in(&mut *c, tenant_id).await?,
         legal_name_locked: r.get::<Option<i64>, _>("authorized_at").is_some(),
     }))
 }
@@ -820,7 +857,7 @@ pub async fn answer_token(
     now: i64,
     compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     sqlx::query("UPDATE email_tokens SET outcome = $1, used_at = $2 WHERE token_hash = $3")
         .bind(outcome)
         .bind(outcome.map(|_| now))
@@ -846,7 +883,7 @@ pub async fn replace_token(
     mail: &NewMail<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE tenant_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(tenant_id)
@@ -940,7 +977,7 @@ pub async fn insert_acceptance(
     now: i64,
     compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let r = sqlx::query(
         "INSERT INTO agreement_acceptances (tenant_id, agreement_id, version, title, signer_first_name, \
          signer_last_name, signer_email, signer_phone, user_id, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
@@ -978,11 +1015,18 @@ pub async fn acceptances(
     db: &Db,
     tenant_id: &str,
 ) -> Result<Vec<AgreementAcceptance>, sqlx::Error> {
+    acceptances_in(&mut *db.acquire().await?, tenant_id).await
+}
+
+async fn acceptances_in(
+    c: &mut sqlx::AnyConnection,
+    tenant_id: &str,
+) -> Result<Vec<AgreementAcceptance>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT * FROM agreement_acceptances WHERE tenant_id = $1 ORDER BY accepted_at, agreement_id, version",
     )
     .bind(tenant_id)
-    .fetch_all(db)
+    .fetch_all(c)
     .await?;
     Ok(rows
         .iter()
@@ -1043,7 +1087,7 @@ pub async fn set_check(
     now: i64,
     compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<Option<StatusNews>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let news = set_check_in(&mut tx, tenant_id, check, now, compose).await?;
     tx.commit().await?;
     Ok(news)
@@ -1176,7 +1220,7 @@ pub async fn update_profile(
     now: i64,
     compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<ProfileUpdated, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let updated = sqlx::query(
         "UPDATE partner_accounts SET legal_name = $1, line1 = $2, line2 = $3, city = $4, state = $5, \
          postal_code = $6, contact_first_name = $7, contact_last_name = $8, contact_email = $9, \
@@ -1280,7 +1324,7 @@ pub async fn add_document(
     now: i64,
     compose: impl FnOnce(&StatusNews) -> (String, String),
 ) -> Result<Option<VerificationCheck>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let rejected: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM verification_checks WHERE tenant_id = $1 AND kind = $2 AND status = 'rejected'",
     )
@@ -1525,7 +1569,7 @@ pub async fn create_user(
     u: &NewUser<'_>,
     now: i64,
 ) -> Result<Option<UserSummary>, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     let id = uuid::Uuid::new_v4().to_string();
     let inserted = sqlx::query(
         "INSERT INTO users (id, tenant_id, email, first_name, last_name, password_hash, created_at, must_change_password) \
@@ -1614,7 +1658,7 @@ pub async fn set_roles(
     user_id: &str,
     roles: &[Role],
 ) -> Result<UserChange, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     if !user_exists_in(&mut tx, tenant_id, user_id).await? {
         return Ok(UserChange::NoSuchUser);
     }
@@ -1646,7 +1690,7 @@ pub async fn delete_user(
     user_id: &str,
     now: i64,
 ) -> Result<UserChange, sqlx::Error> {
-    let mut tx = db.begin().await?;
+    let mut tx = begin_write(db).await?;
     if !user_exists_in(&mut tx, tenant_id, user_id).await? {
         return Ok(UserChange::NoSuchUser);
     }

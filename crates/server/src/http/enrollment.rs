@@ -20,9 +20,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::extract::ApiJson;
 use crate::{mail, AppState};
 
-/// After this long an unfinished request no longer holds its idempotency key.
-const IN_FLIGHT_STALE_SECS: i64 = 60;
-
 /// Address, postal and phone rules for one country (ISO 3166-1 alpha-2).
 #[utoipa::path(get, path = "/countries/{iso2}", tag = "enrollment",
     params(("iso2" = String, Path, description = "ISO 3166-1 alpha-2 code, any case")),
@@ -247,7 +244,7 @@ async fn claim_and_create(
         &key,
         &hash,
         now,
-        IN_FLIGHT_STALE_SECS,
+        state.config.in_flight_timeout_secs,
     )
     .await?
     {
@@ -273,11 +270,11 @@ async fn claim_and_create(
             return Ok(json_response(status, body, !status.is_success()));
         }
     }
-    let outcome = create(&state, &user, &headers, &profile, &contact, now).await;
+    let outcome = create(&state, &user, &headers, &profile, &contact, &key, now).await;
     match outcome {
+        // Its answer was recorded with it.
         Ok(account) => {
             let body = serde_json::to_string(&account).map_err(|e| anyhow::anyhow!(e))?;
-            db::finish_idempotency_key(&state.db, &user.user_id, &key, 201, &body).await?;
             Ok(json_response(StatusCode::CREATED, body, false))
         }
         Err(ApiError::Other(p)) if p.code.as_deref() == Some("already_enrolled") => {
@@ -302,6 +299,7 @@ async fn create(
     headers: &HeaderMap,
     profile: &LegalBusinessProfile,
     contact: &pc_api::PrimaryContact,
+    idempotency_key: &str,
     now: i64,
 ) -> ApiResult<PartnerAccount> {
     let (tenant_id, _) = tenant(state, user).await?;
@@ -323,6 +321,7 @@ async fn create(
         contact_locale: locale,
         token_hash: &auth::hash_session_id(&token),
         token_expires_at: now + state.config.link_lifetime_minutes * 60,
+        idempotency_key,
     };
     let mut created = None;
     for _ in 0..10 {
@@ -345,8 +344,8 @@ async fn create(
             body: &msg.body,
         };
         match db::create_partner_account(&state.db, &new, &mpn_id, &mail, now).await? {
-            CreatePartner::Created => {
-                created = Some(mpn_id);
+            CreatePartner::Created(account) => {
+                created = Some(account);
                 break;
             }
             CreatePartner::MpnIdTaken => continue,
@@ -361,11 +360,9 @@ async fn create(
             }
         }
     }
-    let mpn_id = created.ok_or_else(|| anyhow::anyhow!("no free MPN ID after 10 draws"))?;
-    tracing::info!(%mpn_id, to = %contact.email, "partner account created; verification email queued");
-    db::partner_account(&state.db, &tenant_id)
-        .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("partner account vanished")))
+    let account = created.ok_or_else(|| anyhow::anyhow!("no free MPN ID after 10 draws"))?;
+    tracing::info!(mpn_id = %account.mpn_id, to = %contact.email, "partner account created; verification email queued");
+    Ok(*account)
 }
 
 /// The signed-in user's partner account.

@@ -69,6 +69,23 @@ pub async fn test_app_with(edit: impl FnOnce(&mut Config)) -> TestApp {
     }
 }
 
+impl TestApp {
+    /// An app on a pool of the caller's, e.g. one opened some other way.
+    pub fn on(pool: db::Db, url: &str) -> TestApp {
+        TestApp {
+            router: app(AppState::new(pool.clone(), Config::for_tests(url))),
+            db: pool,
+            url: url.to_owned(),
+            _dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A second app on `other`'s database, through `pool`.
+    pub fn sharing(other: &TestApp, pool: db::Db) -> TestApp {
+        TestApp::on(pool, &other.url)
+    }
+}
+
 pub async fn test_app() -> TestApp {
     test_app_with(|_| {}).await
 }
