@@ -2,6 +2,7 @@
 //! test layer. Both first install whatever tool is missing, from the package
 //! registries only, and skip what is already there.
 
+mod bench;
 mod csp;
 mod postgres;
 mod sizes;
@@ -29,6 +30,9 @@ commands:
   test [--browsers B]   install tools and run every test layer; the end-to-end
                         suite on Chromium, or on each of B (comma-separated:
                         chromium, firefox, webkit; or all)
+  bench                 install tools, build the release app and print its figures:
+                        sizes, the wasm's biggest parts, server latency at a
+                        constant rate on SQLite and PostgreSQL, peak memory
   build                 install tools and build the release app (dist/) and server
   dist [--public-url P] install tools and build the app alone for a static host or
                         CDN under path P (default /), with a _headers cache and
@@ -41,6 +45,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&root, &args[1..]),
         Some("test") => browsers(&args[1..]).and_then(|b| test(&root, &b)),
+        Some("bench") => bench::run(&root),
         Some("build") => tools::bootstrap(&root, false).and_then(|_| build_release(&root)),
         Some("dist") => tools::bootstrap(&root, false).and_then(|_| dist(&root, &args[1..])),
         _ => {
@@ -158,19 +163,19 @@ fn dist(root: &Path, args: &[String]) -> Res {
 }
 
 /// The release app in `dist/` and the release server.
-fn build_release(root: &Path) -> Res {
+pub fn build_release(root: &Path) -> Res {
     build_app(root, "/")?;
     step("building the server (release)");
     sh(cargo().args(["build", "--release", "--locked", "-p", "pc-server"]))
 }
 
-fn target_dir(root: &Path) -> PathBuf {
+pub fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("target"))
 }
 
-fn server_bin(root: &Path) -> PathBuf {
+pub fn server_bin(root: &Path) -> PathBuf {
     target_dir(root).join("release/partner-center-server")
 }
 
@@ -381,7 +386,7 @@ fn test(root: &Path, engines: &[&'static str]) -> Res {
     {
         // The same server tests once more, each on a database of its own in
         // a real PostgreSQL server.
-        let pg = postgres::Server::start(&target_dir(root).join("pg-test"))?;
+        let pg = postgres::Server::start(&target_dir(root).join("pg-test"), false)?;
         layers.push(layer(
             "host unit + server API on PostgreSQL",
             // The host layer's selection, so nothing is built again.

@@ -27,14 +27,15 @@ pub struct Server {
     bin: PathBuf,
     data: PathBuf,
     as_postgres: bool,
+    port: u16,
     pub admin_url: String,
 }
 
 impl Server {
     /// Installs PostgreSQL if needed, makes a new cluster in `dir` (removing
-    /// what a previous run left) and starts it.
-    pub fn start(dir: &Path) -> Result<Server, String> {
-        step("PostgreSQL for the server tests");
+    /// what a previous run left) and starts it; `durable` keeps fsync on.
+    pub fn start(dir: &Path, durable: bool) -> Result<Server, String> {
+        step("PostgreSQL");
         let bin = match bin_dir() {
             Some(b) => b,
             None => {
@@ -59,6 +60,7 @@ impl Server {
             bin,
             data,
             as_postgres,
+            port,
             admin_url: format!("postgres://pc@127.0.0.1:{port}/postgres"),
         };
         sh(server
@@ -67,12 +69,14 @@ impl Server {
             .arg(&server.data)
             .args(["-U", "pc", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
             .arg("--no-sync"))?;
-        // Durability is not under test here: skip fsync for speed.
-        let options = format!(
-            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=400 \
-             -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+        let mut options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c max_connections=400",
             dir.display()
         );
+        if !durable {
+            // Tests do not test durability: skip fsync for speed.
+            options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        }
         sh(server
             .command("pg_ctl")
             .arg("-D")
@@ -92,6 +96,14 @@ impl Server {
         }
         println!("  listening: {}", server.admin_url);
         Ok(server)
+    }
+
+    /// A new, empty database; its URL.
+    pub fn create_database(&self, name: &str) -> Result<String, String> {
+        sh(Command::new(self.bin.join("createdb"))
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "pc"])
+            .arg(name))?;
+        Ok(format!("postgres://pc@127.0.0.1:{}/{name}", self.port))
     }
 
     fn command(&self, program: &str) -> Command {

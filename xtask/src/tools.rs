@@ -184,6 +184,32 @@ pub fn cargo_fuzz() -> Res {
     }
 }
 
+/// oha, the HTTP load generator (constant rate, latency correction), and
+/// twiggy, the wasm size profiler; pinned, from crates.io.
+pub const OHA_VERSION: &str = "1.16.0";
+pub const TWIGGY_VERSION: &str = "0.8.0";
+
+fn cargo_tool(name: &str, version: &str) -> Result<PathBuf, String> {
+    let path = cargo_bin_dir()
+        .map(|d| d.join(name))
+        .unwrap_or_else(|| PathBuf::from(name));
+    let have = output(path.to_str().unwrap_or(name), &["--version"]).unwrap_or_default();
+    if have.contains(version) {
+        println!("  {name} {version}: present");
+    } else {
+        sh(cargo().args(["install", name, "--locked", "--version", version]))?;
+    }
+    Ok(path)
+}
+
+pub fn oha() -> Result<PathBuf, String> {
+    cargo_tool("oha", OHA_VERSION)
+}
+
+pub fn twiggy() -> Result<PathBuf, String> {
+    cargo_tool("twiggy", TWIGGY_VERSION)
+}
+
 pub fn is_root() -> bool {
     output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
 }
