@@ -9,6 +9,7 @@
 
 mod a11y;
 mod account;
+mod bench;
 mod dashboard;
 mod hosting;
 mod journey;

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::{build_release, postgres, server_bin, sh, sizes, step, target_dir, tools};
 
@@ -18,6 +18,7 @@ pub fn run(root: &Path) -> Result<(), String> {
     tools::bootstrap(root, false)?;
     let oha = tools::oha()?;
     let twiggy = tools::twiggy()?;
+    let lighthouse = tools::lighthouse(root)?;
     build_release(root)?;
 
     step("sizes: what a first visit loads");
@@ -31,22 +32,50 @@ pub fn run(root: &Path) -> Result<(), String> {
     let wasm = target_dir(root).join("wasm-bindgen/release/partner-center_bg.wasm");
     sh(Command::new(&twiggy).args(["top", "-n", "15"]).arg(&wasm))?;
 
+    let browser = browser_timings(root)?;
+
     let mut rows = vec![];
     let mut peaks = vec![];
+    let mut lighthouse_rows = vec![];
     {
         let dir = tempdir(root, "bench-sqlite")?;
         let url = format!("sqlite://{}", dir.join("bench.db").display());
-        let (r, rss) = server_figures(root, &oha, "SQLite", &url)?;
+        let (r, rss, lh) = server_figures(root, &oha, "SQLite", &url, Some(&lighthouse))?;
         rows.extend(r);
         peaks.push(("SQLite", rss));
+        lighthouse_rows = lh;
     }
     {
         // Durable, as a deployment would run it (fsync on).
         let pg = postgres::Server::start(&target_dir(root).join("pg-bench"), true)?;
         let url = pg.create_database("bench")?;
-        let (r, rss) = server_figures(root, &oha, "PostgreSQL", &url)?;
+        let (r, rss, _) = server_figures(root, &oha, "PostgreSQL", &url, None)?;
         rows.extend(r);
         peaks.push(("PostgreSQL", rss));
+    }
+
+    step("summary: Lighthouse 12 (Debian Chromium), median of 3 runs per figure");
+    println!(
+        "  {:<16} {:<8} {:>6} {:>6} {:>6} {:>9} {:>8} {:>7}",
+        "page", "device", "perf", "a11y", "b-p", "LCP ms", "TBT ms", "CLS"
+    );
+    for r in &lighthouse_rows {
+        println!(
+            "  {:<16} {:<8} {:>6.0} {:>6.0} {:>6.0} {:>9.0} {:>8.0} {:>7.3}",
+            r.page, r.device, r.perf, r.a11y, r.best, r.lcp_ms, r.tbt_ms, r.cls
+        );
+    }
+
+    step("summary: in the browser (headless Chromium, Performance API)");
+    println!(
+        "  {:<58} {:>5} {:>9} {:>9}",
+        "what", "n", "median ms", "p95 ms"
+    );
+    for line in &browser {
+        let f: Vec<&str> = line.split(" | ").collect();
+        if let [what, n, median, p95] = f[..] {
+            println!("  {what:<58} {n:>5} {median:>9} {p95:>9}");
+        }
     }
 
     step("summary: server at a constant rate (oha, latency-corrected)");
@@ -117,8 +146,14 @@ fn start_server(root: &Path, url: &str) -> Result<Server, String> {
         ])
         .arg("--dist")
         .arg(root.join("dist"))
-        // The DUNS look-up is limited per user; here one user asks 50,000 times.
-        .args(["--duns-burst", "1000000000"])
+        // The DUNS look-up is limited per user (here one user asks 50,000
+        // times), account creation per address (here 2,500 from one).
+        .args([
+            "--duns-burst",
+            "1000000000",
+            "--create-account-burst",
+            "1000000000",
+        ])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .spawn()
@@ -190,12 +225,7 @@ fn seed(port: u16) -> Result<String, String> {
         201,
         http(port, "POST", "/api/v1/accounts", &[], account)?,
     )?;
-    let cookie = answer
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: "))
-        .and_then(|c| c.split(';').next())
-        .ok_or("no session cookie")?
-        .to_owned();
+    let cookie = session_cookie(&answer)?;
     let enroll = r#"{"profile":{"country":"US","legal_name":"Contoso Ltd.","line1":"1 Contoso Way","city":"Redmond","state":"WA","postal_code":"98052"},"contact":{"first_name":"Wei","last_name":"Chen","email":"wei@contoso.com"}}"#;
     expect(
         "Enroll now",
@@ -232,12 +262,17 @@ fn server_figures(
     oha: &Path,
     backend: &'static str,
     url: &str,
-) -> Result<(Vec<Row>, u64), String> {
+    lighthouse: Option<&Path>,
+) -> Result<(Vec<Row>, u64, Vec<LighthouseRow>), String> {
     step(&format!(
         "server on {backend}: {READ_RATE} requests/s for {SECONDS} s each"
     ));
     let server = start_server(root, url)?;
     let cookie = seed(server.port)?;
+    let lh = match lighthouse {
+        Some(bin) => lighthouse_runs(root, bin, server.port, &cookie)?,
+        None => vec![],
+    };
     let reads: [(&str, &str, bool); 5] = [
         ("health", "/api/v1/health", false),
         ("country rules", "/api/v1/countries/TW", false),
@@ -323,9 +358,286 @@ fn server_figures(
         rows.push(row);
         std::thread::sleep(Duration::from_millis(500));
     }
+    rows.push(enroll_now_load(server.port, backend)?);
     let rss = peak_rss_kib(server.child.id());
     println!("  peak RSS of the server: {:.1} MiB", rss as f64 / 1024.0);
-    Ok((rows, rss))
+    Ok((rows, rss, lh))
+}
+
+struct LighthouseRow {
+    page: &'static str,
+    device: &'static str,
+    perf: f64,
+    a11y: f64,
+    best: f64,
+    lcp_ms: f64,
+    tbt_ms: f64,
+    cls: f64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Lighthouse on three pages, mobile (its default: a mid-range phone on a
+/// slow 4G link, simulated) and desktop, three runs each, against the
+/// bundled server (precompressed files). The dashboard is signed in as the
+/// enrolled admin, the company step as an applicant who has not enrolled.
+fn lighthouse_runs(
+    root: &Path,
+    bin: &Path,
+    port: u16,
+    admin: &str,
+) -> Result<Vec<LighthouseRow>, String> {
+    step("Lighthouse 12: /enroll, /enroll/company, /dashboard; mobile and desktop; 3 runs each");
+    let account = r#"{"company_domain":"fabrikam.com","first_name":"Li","last_name":"Wu","email":"li@fabrikam.com","password":"blue-kettle-71-orbit"}"#;
+    let applicant = session_cookie(&expect(
+        "create account",
+        201,
+        http(port, "POST", "/api/v1/accounts", &[], account)?,
+    )?)?;
+    let out_dir = tempdir(root, "bench-lighthouse")?;
+    let mut rows = vec![];
+    let pages: [(&'static str, Option<&str>); 3] = [
+        ("/enroll", None),
+        ("/enroll/company", Some(&applicant)),
+        ("/dashboard", Some(admin)),
+    ];
+    for (page, cookie) in pages {
+        for device in ["mobile", "desktop"] {
+            let mut runs = vec![];
+            for run in 0..3 {
+                let out = out_dir.join(format!("{}-{device}-{run}.json", page.replace('/', "_")));
+                let mut cmd = Command::new(bin);
+                cmd.arg(format!("http://127.0.0.1:{port}{page}"))
+                    .args(["--quiet", "--output=json"])
+                    .arg(format!("--output-path={}", out.display()))
+                    .arg("--only-categories=performance,accessibility,best-practices")
+                    .arg(
+                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu \
+                         --disable-background-networking --disable-component-update \
+                         --disable-sync --no-first-run",
+                    )
+                    .env("CHROME_PATH", tools::chromium());
+                if device == "desktop" {
+                    cmd.arg("--preset=desktop");
+                }
+                if let Some(c) = cookie {
+                    cmd.arg(format!("--extra-headers={{\"Cookie\":\"{c}\"}}"));
+                }
+                let status = cmd
+                    .status()
+                    .map_err(|e| format!("cannot start lighthouse: {e}"))?;
+                if !status.success() {
+                    return Err(format!("lighthouse failed on {page} ({device})"));
+                }
+                let text =
+                    std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+                let j: serde_json::Value =
+                    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", out.display()))?;
+                runs.push(j);
+            }
+            let score = |cat: &str| {
+                median(
+                    runs.iter()
+                        .map(|j| j["categories"][cat]["score"].as_f64().unwrap_or(f64::NAN) * 100.0)
+                        .collect(),
+                )
+            };
+            let audit = |id: &str| {
+                median(
+                    runs.iter()
+                        .map(|j| j["audits"][id]["numericValue"].as_f64().unwrap_or(f64::NAN))
+                        .collect(),
+                )
+            };
+            let row = LighthouseRow {
+                page,
+                device,
+                perf: score("performance"),
+                a11y: score("accessibility"),
+                best: score("best-practices"),
+                lcp_ms: audit("largest-contentful-paint"),
+                tbt_ms: audit("total-blocking-time"),
+                cls: audit("cumulative-layout-shift"),
+            };
+            println!(
+                "  {page:<16} {device:<8} performance {:.0}, accessibility {:.0}, best practices {:.0}, \
+                 LCP {:.0} ms, TBT {:.0} ms, CLS {:.3}",
+                row.perf, row.a11y, row.best, row.lcp_ms, row.tbt_ms, row.cls
+            );
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+/// The ignored `bench_*` end-to-end tests, in headless Chromium against the
+/// release build: their `bench:` lines.
+fn browser_timings(root: &Path) -> Result<Vec<String>, String> {
+    tools::bootstrap(root, true)?;
+    step("in the browser: keystrokes on the company form, searching 10,000 users");
+    let out = Command::new(crate::cargo_exe())
+        .args([
+            "test",
+            "--locked",
+            "-p",
+            "partner-center",
+            "--test",
+            "e2e",
+            "--",
+        ])
+        .args(["--ignored", "--exact", "--nocapture", "--test-threads=1"])
+        .args([
+            "bench::bench_keystrokes_on_the_company_form",
+            "bench::bench_filtering_ten_thousand_users",
+        ])
+        .env("PC_BROWSER", "chromium")
+        .env("PC_SERVER_BIN", server_bin(root))
+        .env("PC_DIST", root.join("dist"))
+        .env("PC_PORTAL_DIST", root.join("dist"))
+        .env("PC_AXE", tools::axe_dir(root).join("axe.min.js"))
+        .env("CHROMEDRIVER", tools::chromedriver())
+        .env("CHROMIUM", tools::chromium())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot run the browser benchmarks: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<String> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("bench: "))
+        .map(str::to_owned)
+        .collect();
+    for l in &lines {
+        println!("  {l}");
+    }
+    if !out.status.success() || lines.len() != 2 {
+        return Err(format!("the browser benchmarks failed:\n{text}"));
+    }
+    Ok(lines)
+}
+
+/// *Enroll now* offered at a constant rate: each request needs a tenant and
+/// session of its own, which oha cannot vary, so this is its own open-loop
+/// client. Request `k` is due at `start + k / rate`; its latency counts from
+/// then, not from when a worker got to it (as wrk2 and oha's
+/// `--latency-correction` do), so a slow server cannot hide its queue.
+fn enroll_now_load(port: u16, backend: &'static str) -> Result<Row, String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    let n = (ENROLL_RATE * ENROLL_SECONDS) as usize;
+    println!("  Enroll now: creating {n} work accounts to enroll…");
+    let started = Instant::now();
+    let cookies = Arc::new(make_accounts(port, n)?);
+    println!("  … in {:.1} s", started.elapsed().as_secs_f64());
+    let body = Arc::new(ENROLL_BODY.to_owned());
+    let next = Arc::new(AtomicUsize::new(0));
+    let results = Arc::new(Mutex::new(Vec::with_capacity(n)));
+    let start = Instant::now() + Duration::from_millis(100);
+    let workers: Vec<_> = (0..64)
+        .map(|_| {
+            let (cookies, body, next, results) =
+                (cookies.clone(), body.clone(), next.clone(), results.clone());
+            std::thread::spawn(move || loop {
+                let k = next.fetch_add(1, Ordering::SeqCst);
+                if k >= cookies.len() {
+                    return;
+                }
+                let due = start + Duration::from_secs_f64(k as f64 / f64::from(ENROLL_RATE));
+                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+                let key = format!("bench-enroll-{k:06}");
+                let status = http(
+                    port,
+                    "POST",
+                    "/api/v1/enrollment",
+                    &[("cookie", &cookies[k]), ("idempotency-key", &key)],
+                    &body,
+                )
+                .map(|(s, _)| s)
+                .unwrap_or(0);
+                let took = Instant::now().duration_since(due);
+                results.lock().unwrap().push((status, took));
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.join();
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let mut results = std::mem::take(&mut *results.lock().unwrap());
+    let failed = results.iter().filter(|(s, _)| *s != 201).count() as u64;
+    results.sort_by_key(|(_, t)| *t);
+    let pct = |p: f64| {
+        let i = ((results.len() as f64 * p).ceil() as usize).clamp(1, results.len()) - 1;
+        results[i].1.as_secs_f64() * 1000.0
+    };
+    let row = Row {
+        backend,
+        name: "Enroll now (new tenant each)".into(),
+        offered: ENROLL_RATE,
+        achieved: results.len() as f64 / elapsed,
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+        max_ms: pct(1.0),
+        failed,
+    };
+    println!(
+        "  {:<28} {:>7.0}/s  p50 {:>6.2} ms  p99 {:>6.2} ms  non-201 {}",
+        row.name, row.achieved, row.p50_ms, row.p99_ms, row.failed
+    );
+    Ok(row)
+}
+
+const ENROLL_RATE: u32 = 500;
+const ENROLL_SECONDS: u32 = 5;
+const ENROLL_BODY: &str = r#"{"profile":{"country":"US","legal_name":"Contoso Ltd.","line1":"1 Contoso Way","city":"Redmond","state":"WA","postal_code":"98052"},"contact":{"first_name":"Wei","last_name":"Chen","email":"wei@contoso.com"}}"#;
+
+/// `n` work accounts on tenants of their own; their session cookies.
+fn make_accounts(port: u16, n: usize) -> Result<Vec<String>, String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let next = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..4)
+        .map(|_| {
+            let next = next.clone();
+            std::thread::spawn(move || -> Result<Vec<(usize, String)>, String> {
+                let mut out = vec![];
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= n {
+                        return Ok(out);
+                    }
+                    let account = format!(
+                        r#"{{"company_domain":"load{i}.com","first_name":"Mei","last_name":"Chen","email":"mei@load{i}.com","password":"blue-kettle-71-orbit"}}"#
+                    );
+                    let answer = expect(
+                        "create account",
+                        201,
+                        http(port, "POST", "/api/v1/accounts", &[], &account)?,
+                    )?;
+                    out.push((i, session_cookie(&answer)?));
+                }
+            })
+        })
+        .collect();
+    let mut all = vec![];
+    for t in threads {
+        all.extend(t.join().map_err(|_| "an account thread panicked")??);
+    }
+    all.sort();
+    Ok(all.into_iter().map(|(_, c)| c).collect())
+}
+
+fn session_cookie(answer: &str) -> Result<String, String> {
+    answer
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .map(str::to_owned)
+        .ok_or_else(|| "no session cookie".into())
 }
 
 /// The process's high-water resident set (VmHWM), in KiB.

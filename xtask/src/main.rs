@@ -287,7 +287,7 @@ fn fuzz(root: &Path, seconds: u64) -> Result<Layer, String> {
     })
 }
 
-fn cargo_exe() -> String {
+pub fn cargo_exe() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 

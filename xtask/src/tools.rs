@@ -210,6 +210,33 @@ pub fn twiggy() -> Result<PathBuf, String> {
     cargo_tool("twiggy", TWIGGY_VERSION)
 }
 
+/// Lighthouse, for `cargo xtask bench`; pinned, from npm, into a prefix of
+/// its own (an install into the tools' prefix would prune the others).
+pub const LIGHTHOUSE_VERSION: &str = "12.8.2";
+
+pub fn lighthouse(root: &Path) -> Result<PathBuf, String> {
+    let prefix = tools_dir(root).join("lighthouse");
+    let bin = prefix.join("node_modules/.bin/lighthouse");
+    let have = std::fs::read_to_string(prefix.join("node_modules/lighthouse/package.json"))
+        .is_ok_and(|p| p.contains(&format!("\"version\": \"{LIGHTHOUSE_VERSION}\"")));
+    if have && bin.exists() {
+        println!("  lighthouse {LIGHTHOUSE_VERSION}: present");
+    } else {
+        std::fs::create_dir_all(&prefix).map_err(|e| format!("{}: {e}", prefix.display()))?;
+        sh(Command::new("npm")
+            .args([
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--no-save",
+                "--prefix",
+            ])
+            .arg(&prefix)
+            .arg(format!("lighthouse@{LIGHTHOUSE_VERSION}")))?;
+    }
+    Ok(bin)
+}
+
 pub fn is_root() -> bool {
     output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
 }
