@@ -506,8 +506,11 @@ fn browser_timings(root: &Path) -> Result<Vec<String>, String> {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let lines: Vec<String> = text
         .lines()
-        .filter_map(|l| l.strip_prefix("bench: "))
-        .map(str::to_owned)
+        // The harness may print the test's name first on the same line.
+        .filter_map(|l| {
+            l.find("bench: ")
+                .map(|i| l[i + "bench: ".len()..].to_owned())
+        })
         .collect();
     for l in &lines {
         println!("  {l}");
