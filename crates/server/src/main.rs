@@ -19,8 +19,33 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Each Argon2id hash takes a 19 MiB buffer. glibc's malloc raises its mmap
+/// threshold after the first such buffer is freed, and from then on serves
+/// them from its heaps, which keep the memory: measured, creating 300
+/// accounts left the server at 852 MiB resident. A fixed 1 MiB threshold
+/// gives every buffer back when its hash is done (93 MiB after the same 300).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn return_big_buffers_to_the_system() {
+    // SAFETY: mallopt only changes allocator tuning; it is called once,
+    // before the runtime starts any other thread.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_big_buffers_to_the_system() {}
+
+fn main() -> ExitCode {
+    return_big_buffers_to_the_system();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the async runtime starts")
+        .block_on(serve())
+}
+
+async fn serve() -> ExitCode {
     let config = Config::parse();
     init_logging(config.log_format);
     if let Err(msg) = config.validate() {
