@@ -114,16 +114,16 @@ struct Row {
     failed: u64,
 }
 
-fn tempdir(root: &Path, name: &str) -> Result<PathBuf, String> {
+pub fn tempdir(root: &Path, name: &str) -> Result<PathBuf, String> {
     let dir = target_dir(root).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     Ok(dir)
 }
 
-struct Server {
+pub struct Server {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl Drop for Server {
@@ -133,7 +133,7 @@ impl Drop for Server {
     }
 }
 
-fn start_server(root: &Path, url: &str) -> Result<Server, String> {
+pub fn start_server(root: &Path, url: &str) -> Result<Server, String> {
     use std::io::BufRead;
     let mut child = Command::new(server_bin(root))
         .args([
@@ -175,7 +175,7 @@ fn start_server(root: &Path, url: &str) -> Result<Server, String> {
 }
 
 /// One HTTP/1.1 exchange on a new connection: status and the whole answer.
-fn http(
+pub fn http(
     port: u16,
     method: &str,
     path: &str,
@@ -205,7 +205,7 @@ fn http(
     Ok((status, out))
 }
 
-fn expect(what: &str, want: u16, got: (u16, String)) -> Result<String, String> {
+pub fn expect(what: &str, want: u16, got: (u16, String)) -> Result<String, String> {
     if got.0 == want {
         Ok(got.1)
     } else {
@@ -634,7 +634,7 @@ fn make_accounts(port: u16, n: usize) -> Result<Vec<String>, String> {
     Ok(all.into_iter().map(|(_, c)| c).collect())
 }
 
-fn session_cookie(answer: &str) -> Result<String, String> {
+pub fn session_cookie(answer: &str) -> Result<String, String> {
     answer
         .lines()
         .find_map(|l| l.strip_prefix("set-cookie: "))

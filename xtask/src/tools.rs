@@ -237,6 +237,37 @@ pub fn lighthouse(root: &Path) -> Result<PathBuf, String> {
     Ok(bin)
 }
 
+/// schemathesis, pinned, from PyPI, into a virtual environment of its own.
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+pub fn schemathesis(root: &Path) -> Result<PathBuf, String> {
+    let venv = tools_dir(root).join("venv");
+    let bin = venv.join("bin/schemathesis");
+    let have = output(bin.to_str().unwrap_or("schemathesis"), &["--version"]).unwrap_or_default();
+    if have.contains(SCHEMATHESIS_VERSION) {
+        println!("  schemathesis {SCHEMATHESIS_VERSION}: present");
+        return Ok(bin);
+    }
+    let make = |venv: &Path| {
+        Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(venv)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !venv.join("bin/pip").exists() && !make(&venv) {
+        // Debian's Python keeps venv and pip in packages of their own.
+        apt_install(&["python3-venv", "python3-pip"])?;
+        if !make(&venv) {
+            return Err(format!("python3 -m venv {} failed", venv.display()));
+        }
+    }
+    sh(Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")))?;
+    Ok(bin)
+}
+
 pub fn is_root() -> bool {
     output("id", &["-u"]).is_some_and(|s| s.trim() == "0")
 }

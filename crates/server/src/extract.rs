@@ -105,6 +105,38 @@ fn join(path: &str, name: Option<&str>) -> String {
     }
 }
 
+/// `ApiQuery<T>`: reads the query string like `axum::extract::Query`, but a
+/// value of the wrong type is a field error in problem+json (422), naming
+/// the parameter, not a bare-text 400.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize::<_, T>(de)
+            .map(ApiQuery)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let field = if path == "." {
+                    "query".to_owned()
+                } else {
+                    path
+                };
+                ApiError::Validation(ApiError::field(&field, "invalid_type"))
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

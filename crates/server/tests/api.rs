@@ -468,3 +468,11 @@ async fn browsers_can_report_violations_without_the_app_header() {
     let count = t.call("GET", "/api/v1/dev/csp-reports", None, None).await;
     assert_eq!(count.body["count"], 1);
 }
+
+#[tokio::test]
+async fn an_empty_csp_report_is_refused_and_not_counted() {
+    let t = test_app().await;
+    let a = t.call("POST", "/api/v1/csp-reports", None, None).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    assert_eq!(a.body["code"], "unreadable_body");
+}

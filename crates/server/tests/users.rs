@@ -314,3 +314,26 @@ async fn the_list_searches_and_pages_through_ten_thousand_users() {
     let a = t.call("GET", &page("page=999"), None, Some(&admin)).await;
     assert_eq!(a.body["users"], json!([]), "past the end: an empty page");
 }
+
+#[tokio::test]
+async fn a_bad_query_parameter_is_named_in_problem_json() {
+    let t = test_app().await;
+    let admin = t.signed_in("contoso.com", "mei@contoso.com").await;
+    for (query, field) in [
+        ("per_page=-1", "per_page"),
+        ("page=abc", "page"),
+        ("page=2000000", "page"),
+        ("per_page=101", "per_page"),
+    ] {
+        let a = t
+            .call("GET", &format!("/api/v1/users?{query}"), None, Some(&admin))
+            .await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{query}: {}",
+            a.body
+        );
+        assert_eq!(a.field_code(field), "invalid_type", "{query}: {}", a.body);
+    }
+}

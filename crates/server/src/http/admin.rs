@@ -2,7 +2,7 @@
 //! on their employment and business checks. Callers present the operator
 //! token from the server's configuration as a bearer token.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::Json;
 use pc_api::review::{ReviewItem, ReviewOutcome, ReviewRequest};
@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth;
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::review::{self, DecideError};
 use crate::AppState;
 
@@ -57,6 +57,7 @@ fn operator(state: &AppState, headers: &HeaderMap) -> ApiResult<()> {
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct QueueQuery {
     /// Only accounts with this vetting status (`pending`, `authorized`, `rejected`).
     pub status: Option<String>,
@@ -74,7 +75,7 @@ pub struct QueueQuery {
 pub async fn queue(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Query(q): Query<QueueQuery>,
+    ApiQuery(q): ApiQuery<QueueQuery>,
 ) -> ApiResult<Json<Vec<ReviewItem>>> {
     operator(&state, &headers)?;
     let status = match q.status.as_deref() {

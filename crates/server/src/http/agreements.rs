@@ -1,6 +1,6 @@
 //! The partner network agreement: its current text, and accepting it.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +14,7 @@ use crate::agreements::MPN;
 use crate::auth::{self, CurrentUser};
 use crate::db::{self, NewAcceptance};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
 
 /// The current version of the Microsoft Partner Network agreement.
@@ -171,6 +171,7 @@ pub async fn accepted(
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PdfQuery {
     /// `en-US` (default) or `zh-TW`: the language of the record's labels.
     pub lang: Option<String>,
@@ -188,7 +189,7 @@ pub async fn accepted_pdf(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    Query(q): Query<PdfQuery>,
+    ApiQuery(q): ApiQuery<PdfQuery>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let (accepted, account) = accepted_of(&state, &user, &id).await?;

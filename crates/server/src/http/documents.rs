@@ -4,7 +4,7 @@
 //! Pending; reviewers download it with the operator token.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -16,10 +16,12 @@ use sha2::{Digest, Sha256};
 use crate::auth::{self, CurrentUser};
 use crate::db::{self, NewDocument};
 use crate::error::{ApiError, ApiResult};
+use crate::extract::ApiQuery;
 use crate::http::admin::Operator;
 use crate::AppState;
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The file's name as the user chose it (kept for the reviewer).
     pub name: Option<String>,
@@ -52,7 +54,7 @@ pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(check): Path<String>,
-    Query(q): Query<UploadQuery>,
+    ApiQuery(q): ApiQuery<UploadQuery>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> ApiResult<(axum::http::StatusCode, Json<DocumentReceived>)> {
     let kind = reviewer_check(&check)?;
@@ -121,6 +123,7 @@ pub async fn upload(
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream"),
         (status = 401, description = "Missing or wrong operator token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "No operator token is configured", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such document", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn download(

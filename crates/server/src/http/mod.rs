@@ -92,11 +92,67 @@ pub fn api_router() -> OpenApiRouter<AppState> {
 
 /// The router for `/api/v1` and its OpenAPI document, under the real prefix.
 pub fn split() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, doc) = OpenApiRouter::new()
+    let (router, mut doc) = OpenApiRouter::new()
         .nest("/api/v1", api_router())
         .split_for_parts();
+    document_shared_answers(&mut doc);
     let _ = OPENAPI_JSON.set(doc.to_pretty_json().unwrap_or_default());
     (router, doc)
+}
+
+/// Answers that come from the shared extractors rather than the handler,
+/// added to every operation they apply to: a JSON body may be malformed
+/// (400) or not JSON (415); a query string may hold a value of the wrong
+/// type (422).
+fn document_shared_answers(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/problem+json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    };
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            let json_body = op
+                .request_body
+                .as_ref()
+                .is_some_and(|b| b.content.contains_key("application/json"));
+            let query = op.parameters.as_ref().is_some_and(|ps| {
+                ps.iter()
+                    .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Query)
+            });
+            let answers = &mut op.responses.responses;
+            if json_body {
+                answers.entry("400".into()).or_insert_with(|| {
+                    problem("The body is not valid JSON, or not of this request's shape").into()
+                });
+                answers
+                    .entry("415".into())
+                    .or_insert_with(|| problem("The body is not application/json").into());
+                answers.entry("422".into()).or_insert_with(|| {
+                    problem("Field errors, or a field this request does not take").into()
+                });
+            }
+            if query {
+                answers
+                    .entry("422".into())
+                    .or_insert_with(|| problem("A query parameter has the wrong type").into());
+            }
+        }
+    }
 }
 
 /// The OpenAPI 3.1 document describing every endpoint.

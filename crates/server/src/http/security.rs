@@ -54,13 +54,20 @@ pub async fn hsts(req: Request, next: Next) -> Response {
     request_body(content = String, description = "A CSP violation report (application/csp-report)", content_type = "application/csp-report"),
     responses(
         (status = 204, description = "Recorded"),
+        (status = 400, description = "No report in the body", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than 64 KiB", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn report(State(state): State<AppState>, body: Bytes) -> StatusCode {
+pub async fn report(State(state): State<AppState>, body: Bytes) -> ApiResult<StatusCode> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::BadRequest {
+            code: "unreadable_body",
+            detail: "The body holds no report.".into(),
+        });
+    }
     state.csp_reports.fetch_add(1, Ordering::Relaxed);
     let text = String::from_utf8_lossy(&body);
     tracing::warn!(report = %text.chars().take(2000).collect::<String>(), "Content-Security-Policy violation");
-    StatusCode::NO_CONTENT
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

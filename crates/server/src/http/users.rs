@@ -2,7 +2,7 @@
 //! paging), adding a user with a temporary password, roles, removal; and
 //! changing one's own password (required after a temporary one).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use pc_api::users::{
@@ -15,7 +15,7 @@ use rand::Rng;
 use crate::auth::{self, CurrentUser};
 use crate::db::{self, NewUser, UserChange};
 use crate::error::{ApiError, ApiResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
 
 async fn caller(state: &AppState, user: &CurrentUser) -> ApiResult<Session> {
@@ -45,12 +45,16 @@ fn last_global_admin() -> ApiError {
 }
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// A part of a name or email.
+    #[param(max_length = 100)]
     pub q: Option<String>,
     /// From 1.
+    #[param(minimum = 1, maximum = 1_000_000)]
     pub page: Option<u32>,
     /// At most 100; 25 when absent.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<u32>,
 }
 
@@ -66,12 +70,12 @@ pub struct ListQuery {
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<ListQuery>,
+    ApiQuery(q): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<UserPage>> {
     let me = caller(&state, &user).await?;
     let page = q.page.unwrap_or(1);
     let per_page = q.per_page.unwrap_or(PER_PAGE_DEFAULT);
-    if page == 0 {
+    if page == 0 || page > 1_000_000 {
         return Err(ApiError::Validation(ApiError::field(
             "page",
             "invalid_type",
