@@ -188,6 +188,9 @@ pub fn session_id_from(headers: &HeaderMap) -> Option<String> {
 pub struct CurrentUser {
     pub user_id: String,
     pub session_hash: String,
+    /// The user's tenant, read with the session (no second query).
+    pub tenant_id: String,
+    pub tenant_domain: String,
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -226,6 +229,8 @@ impl FromRequestParts<AppState> for CurrentUser {
         Ok(CurrentUser {
             user_id: stored.user_id,
             session_hash,
+            tenant_id: stored.tenant_id,
+            tenant_domain: stored.tenant_domain,
         })
     }
 }

@@ -229,8 +229,10 @@ pub async fn credentials_by_email(
 
 /// The signed-in view of a user: who, which tenant, which roles.
 pub async fn session_view(db: &Db, user_id: &str) -> Result<Option<Session>, sqlx::Error> {
+    // One query, the roles folded in: this runs on most requests.
     let Some(row) = sqlx::query(
-        "SELECT u.id, u.email, u.first_name, u.last_name, u.must_change_password, t.id AS tenant_id, t.domain \
+        "SELECT u.id, u.email, u.first_name, u.last_name, u.must_change_password, t.id AS tenant_id, t.domain, \
+         (SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles \
          FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1",
     )
     .bind(user_id)
@@ -239,12 +241,7 @@ pub async fn session_view(db: &Db, user_id: &str) -> Result<Option<Session>, sql
     else {
         return Ok(None);
     };
-    let names: Vec<String> = sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_all(db)
-        .await?;
-    let mut roles: Vec<Role> = names.iter().filter_map(|n| Role::parse(n)).collect();
-    roles.sort();
+    let roles = roles_from(row.get("roles"));
     Ok(Some(Session {
         user: UserSummary {
             id: row.get("id"),
@@ -281,6 +278,8 @@ pub async fn insert_session(
 
 pub struct StoredSession {
     pub user_id: String,
+    pub tenant_id: String,
+    pub tenant_domain: String,
     pub must_change_password: bool,
     pub created_at: i64,
     pub last_seen_at: i64,
@@ -288,14 +287,17 @@ pub struct StoredSession {
 
 pub async fn find_session(db: &Db, id_hash: &str) -> Result<Option<StoredSession>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT s.user_id, s.created_at, s.last_seen_at, u.must_change_password \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+        "SELECT s.user_id, s.created_at, s.last_seen_at, u.must_change_password, u.tenant_id, t.domain \
+         FROM sessions s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = u.tenant_id \
+         WHERE s.id_hash = $1",
     )
     .bind(id_hash)
     .fetch_optional(db)
     .await?;
     Ok(row.map(|r| StoredSession {
         user_id: r.get("user_id"),
+        tenant_id: r.get("tenant_id"),
+        tenant_domain: r.get("domain"),
         must_change_password: r.get::<i64, _>("must_change_password") != 0,
         created_at: r.get("created_at"),
         last_seen_at: r.get("last_seen_at"),
@@ -334,16 +336,6 @@ pub async fn delete_expired_sessions(
 }
 
 // ---- Enrollment -----------------------------------------------------------
-
-pub async fn tenant_of(db: &Db, user_id: &str) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT t.id, t.domain FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(db)
-    .await?;
-    Ok(row.map(|r| (r.get("id"), r.get("domain"))))
-}
 
 pub async fn registry_lookup(
     db: &Db,
@@ -1510,17 +1502,12 @@ pub async fn user_page(
         "u.tenant_id = $1 AND u.removed_at IS NULL AND ($2 = '' OR lower(u.email) LIKE $3 ESCAPE '\\' \
         OR lower(u.first_name || ' ' || u.last_name) LIKE $4 ESCAPE '\\' \
         OR lower(u.last_name || ' ' || u.first_name) LIKE $5 ESCAPE '\\')";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM users u WHERE {FILTER}"))
-        .bind(tenant_id)
-        .bind(q)
-        .bind(&pattern)
-        .bind(&pattern)
-        .bind(&pattern)
-        .fetch_one(db)
-        .await?;
+    // The total comes with the page (a window count): one query, unless
+    // the page is past the end and so has no row to carry it.
     let rows = sqlx::query(&format!(
         "SELECT u.id, u.email, u.first_name, u.last_name, \
-         (SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles \
+         (SELECT string_agg(role, ',') FROM user_roles r WHERE r.user_id = u.id) AS roles, \
+         count(*) OVER () AS total \
          FROM users u WHERE {FILTER} ORDER BY u.last_name, u.first_name, u.email LIMIT $6 OFFSET $7"
     ))
     .bind(tenant_id)
@@ -1532,6 +1519,20 @@ pub async fn user_page(
     .bind(i64::from(page.saturating_sub(1)) * i64::from(per_page))
     .fetch_all(db)
     .await?;
+    let total: i64 = match rows.first() {
+        Some(r) => r.get("total"),
+        None if page <= 1 => 0,
+        None => {
+            sqlx::query_scalar(&format!("SELECT count(*) FROM users u WHERE {FILTER}"))
+                .bind(tenant_id)
+                .bind(q)
+                .bind(&pattern)
+                .bind(&pattern)
+                .bind(&pattern)
+                .fetch_one(db)
+                .await?
+        }
+    };
     Ok((rows.iter().map(user_row).collect(), total as u64))
 }
 

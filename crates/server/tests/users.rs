@@ -337,3 +337,24 @@ async fn a_bad_query_parameter_is_named_in_problem_json() {
         assert_eq!(a.field_code(field), "invalid_type", "{query}: {}", a.body);
     }
 }
+
+#[tokio::test]
+async fn a_page_past_the_end_is_empty_and_still_counts_the_users() {
+    let t = test_app().await;
+    let admin = t.signed_in("contoso.com", "mei@contoso.com").await;
+    let a = t
+        .call(
+            "GET",
+            "/api/v1/users?page=7&per_page=10",
+            None,
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body["users"].as_array().unwrap().len(), 0);
+    assert_eq!(a.body["total"], 1);
+    let a = t
+        .call("GET", "/api/v1/users?q=nobody", None, Some(&admin))
+        .await;
+    assert_eq!(a.body["total"], 0, "{}", a.body);
+}

@@ -48,9 +48,7 @@ pub async fn accept(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<AcceptAgreementRequest>,
 ) -> ApiResult<(StatusCode, Json<AgreementAcceptance>)> {
-    let (tenant_id, _) = db::tenant_of(&state.db, &user.user_id)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
+    let tenant_id = user.tenant_id.clone();
     let account = db::partner_account(&state.db, &tenant_id)
         .await?
         .ok_or_else(|| {
@@ -115,9 +113,7 @@ async fn accepted_of(
     user: &CurrentUser,
     id: &str,
 ) -> ApiResult<(AcceptedAgreement, PartnerAccount)> {
-    let (tenant_id, _) = db::tenant_of(&state.db, &user.user_id)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
+    let tenant_id = user.tenant_id.clone();
     let not_accepted = || {
         ApiError::other(
             Problem::new(404, "Your company has not accepted this agreement")

@@ -283,8 +283,6 @@ pub async fn resend(
     headers: HeaderMap,
     user: CurrentUser,
 ) -> ApiResult<Json<LinkResent>> {
-    let (tenant_id, _) = db::tenant_of(&state.db, &user.user_id)
-        .await?
-        .ok_or(ApiError::Unauthenticated)?;
+    let tenant_id = user.tenant_id.clone();
     send_new_link(&state, &headers, &tenant_id).await
 }
