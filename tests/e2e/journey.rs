@@ -90,10 +90,19 @@ async fn duns_look_up_to_done_with_exactly_one_account() {
         see(&c, "081466849").await;
         see(&c, "wei@contoso.com").await;
 
-        // Two quick clicks: one account, one email.
-        let enroll = button(&c, "Enroll now").await;
-        enroll.clone().click().await.unwrap();
-        let _ = enroll.click().await;
+        // Two quick clicks: one account, one email. Both land on the
+        // button before anything answers (a second WebDriver click could
+        // arrive after the agreement page replaced it, and WebKit's driver
+        // then clicks whatever is at that spot).
+        button(&c, "Enroll now").await;
+        c.execute(
+            "const b = [...document.querySelectorAll('button')]
+               .find(b => b.textContent.trim() === 'Enroll now');
+             b.click(); b.click();",
+            vec![],
+        )
+        .await
+        .unwrap();
 
         heading(&c, "Microsoft Partner Network agreement").await;
         see(&c, "SAMPLE AGREEMENT").await;
