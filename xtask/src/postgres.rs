@@ -44,13 +44,23 @@ impl Server {
             }
         };
         println!("  PostgreSQL server: {}", bin.display());
+        // PostgreSQL refuses to run as root: as root, it runs as the
+        // `postgres` user that Debian's package creates, which may not be
+        // able to reach a checkout under a private home folder; its
+        // cluster then lives under the system's temporary folder.
+        let as_postgres = tools::is_root();
+        let private;
+        let dir = if as_postgres {
+            let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("pg");
+            private = std::env::temp_dir().join(format!("partner-center-{name}"));
+            private.as_path()
+        } else {
+            dir
+        };
         if dir.exists() {
             std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         }
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        // PostgreSQL refuses to run as root: as root, it runs as the
-        // `postgres` user that Debian's package creates.
-        let as_postgres = tools::is_root();
         if as_postgres {
             sh(Command::new("chown").arg("postgres:postgres").arg(dir))?;
         }
