@@ -231,6 +231,7 @@ err-not_enrolled = Your company isn't enrolled yet.
 done-resend = Send the email again
 
 verify-title = Confirm your email
+verify-checking = Checking your link…
 verify-company = { $company } (MPN ID { $mpn }) is enrolling in the Microsoft Partner Network and named you its primary contact.
 verify-question = Did you sign up, and does { $email } belong to your company?
 verify-confirm = Yes, confirm my email

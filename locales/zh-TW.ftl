@@ -231,6 +231,7 @@ err-not_enrolled = 貴公司尚未註冊。
 done-resend = 重新寄送電子郵件
 
 verify-title = 確認您的電子郵件
+verify-checking = 正在確認您的連結…
 verify-company = { $company }（MPN ID { $mpn }）正在註冊 Microsoft 合作夥伴網路，並將您列為主要連絡人。
 verify-question = 是您本人註冊的嗎？{ $email } 是否屬於貴公司？
 verify-confirm = 是，確認我的電子郵件

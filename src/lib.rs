@@ -11,6 +11,7 @@ pub mod host;
 pub mod i18n;
 pub mod intl;
 pub mod page;
+pub mod prerender;
 pub mod session;
 pub mod verify;
 
@@ -19,6 +20,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::api::Api;
 use crate::components::{RetryBanner, SiteFooter, SiteHeader};
@@ -57,13 +59,17 @@ fn browser_languages() -> Vec<String> {
 /// host page (`embedded`).
 #[component]
 pub fn App(config: Config, root: web_sys::HtmlElement, embedded: bool) -> impl IntoView {
+    let prerendering = prerender::prerendering();
     let stored = local_storage().and_then(|s| s.get_item(LOCALE_KEY).ok().flatten());
-    let locale = i18n::choose(
-        stored.as_deref(),
-        &browser_languages(),
-        config.default_locale,
-        &config.allowed_locales,
-    );
+    let chosen_before = stored.is_some();
+    let locale = prerendering.unwrap_or_else(|| {
+        i18n::choose(
+            stored.as_deref(),
+            &browser_languages(),
+            config.default_locale,
+            &config.allowed_locales,
+        )
+    });
     let i18n = I18n::new(locale);
     let api = Api::new(config.clone(), i18n.locale);
     let auth = Auth::new();
@@ -75,7 +81,16 @@ pub fn App(config: Config, root: web_sys::HtmlElement, embedded: bool) -> impl I
     provide_context(host);
     let enrollment = Enrollment::new();
     provide_context(enrollment);
-    auth.refresh(api.clone());
+    if prerendering.is_some() {
+        // The build's static page: a visitor without a session. Pages that
+        // need one show their frame, still waiting for it.
+        let path = host.strip_base(&window().location().pathname().unwrap_or_default());
+        if pc_api::routes::Route::find(&path).is_none_or(|r| r.public()) {
+            auth.checked.set(true);
+        }
+    } else {
+        auth.refresh(api.clone());
+    }
 
     // A session brings its tenant's draft and partner account with it.
     {
@@ -98,13 +113,20 @@ pub fn App(config: Config, root: web_sys::HtmlElement, embedded: bool) -> impl I
     }
 
     // The page speaks the chosen language, and remembers it.
+    let cookie_path = config.base_path.clone();
     Effect::new(move |prev: Option<Locale>| {
         let l = i18n.locale.get();
         host.set_lang(l.tag());
-        if prev.is_some() {
+        if prev.is_some() && prerendering.is_none() {
             if let Some(s) = local_storage() {
                 let _ = s.set_item(LOCALE_KEY, l.tag());
             }
+        }
+        // The server (and a static host's rule) picks the language of the
+        // static pages by this cookie, so a choice made here holds from the
+        // first paint of the next visit.
+        if !embedded && prerendering.is_none() && (prev.is_some() || chosen_before) {
+            set_locale_cookie(l.tag(), &cookie_path);
         }
         l
     });
@@ -166,6 +188,17 @@ pub fn App(config: Config, root: web_sys::HtmlElement, embedded: bool) -> impl I
             </div>
             <SiteFooter />
         </Router>
+    }
+}
+
+/// Remembers the language for the server's choice of static page.
+fn set_locale_cookie(tag: &str, base: &str) {
+    let path = if base.is_empty() { "/" } else { base };
+    if let Ok(doc) = document().dyn_into::<web_sys::HtmlDocument>() {
+        let _ = doc.set_cookie(&format!(
+            "{}={tag}; Path={path}; Max-Age=31536000; SameSite=Lax",
+            pc_api::routes::LOCALE_COOKIE
+        ));
     }
 }
 
@@ -301,11 +334,25 @@ pub async fn start() {
     };
     let config =
         text.and_then(|t| Config::parse(t.as_deref(), &base).map_err(|e| StartError::Config(e.0)));
+    let body = document().body().expect("the page has a body");
+    if prerender::is_static_page(&body) && prerender::prerendering().is_none() {
+        // A page the build rendered: the app renders off-screen and takes
+        // the page over once it shows the same.
+        let holder: web_sys::HtmlElement = document()
+            .create_element("div")
+            .expect("a div")
+            .unchecked_into();
+        std::mem::forget(mount_into(holder.clone(), body.clone(), false, config));
+        prerender::take_over(body, holder);
+        return;
+    }
     // Whatever the outcome, the static loading text goes.
     if let Some(el) = document().get_element_by_id("boot") {
         el.remove();
     }
-    let body = document().body().expect("the page has a body");
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute("data-pc-live", "");
+    }
     std::mem::forget(mount(body, false, config));
 }
 
@@ -323,11 +370,23 @@ fn mount(
     embedded: bool,
     config: Result<Config, StartError>,
 ) -> leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState> {
+    mount_into(root.clone(), root, embedded, config)
+}
+
+/// Renders the app (or the error page) into `parent`, for the app's root
+/// element `root`: the same element, or the page's body when the app first
+/// renders off-screen to take a static page over.
+fn mount_into(
+    parent: web_sys::HtmlElement,
+    root: web_sys::HtmlElement,
+    embedded: bool,
+    config: Result<Config, StartError>,
+) -> leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState> {
     if let Err(e) = &config {
         leptos::logging::error!("{e:?}");
     }
-    let r = root.clone();
-    mount_to(root, move || match config.clone() {
+    let r = root;
+    mount_to(parent, move || match config.clone() {
         Ok(config) => view! { <App config=config root=r.clone() embedded=embedded /> }.into_any(),
         Err(StartError::Config(message)) => {
             view! { <ConfigErrorPage message=message /> }.into_any()

@@ -38,7 +38,10 @@ pub fn VerifyEmail() -> impl IntoView {
             }
         }
     });
-    load.dispatch(token());
+    // The build's static page shows the frame; the link is read live.
+    if crate::prerender::prerendering().is_none() {
+        load.dispatch(token());
+    }
 
     let answer = Action::new_local({
         let api = api.clone();
@@ -112,6 +115,10 @@ pub fn VerifyEmail() -> impl IntoView {
                             </p>
                         }
                     })
+            }}
+            {move || {
+                (link.with(Option::is_none) && problem.with(Option::is_none))
+                    .then(|| view! { <p class="muted" role="status">{i18n.t("verify-checking")}</p> })
             }}
             {move || {
                 link.get()

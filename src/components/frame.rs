@@ -45,6 +45,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <label class="site-header__lang">
                     <span class="visually-hidden">{i18n.tr("language-label")}</span>
                     <select
+                        id="pc-lang"
                         class="select"
                         on:change=move |ev| {
                             if let Some(l) = Locale::from_tag(&event_target_value(&ev)) {

@@ -96,7 +96,17 @@ pub fn DashboardFrame(children: ChildrenFn) -> impl IntoView {
             <div class="dash-page">
                 <Show
                     when=move || auth.checked.get() && target.get().is_none()
-                    fallback=move || view! { <p class="muted" role="status">{i18n.tr("loading")}</p> }
+                    // The page's heading at once, its content when known.
+                    fallback=move || {
+                        let key = pc_api::routes::Route::find(&host.strip_base(&path.get()))
+                            .map_or("loading", pc_api::routes::Route::title_key);
+                        view! {
+                            <section class="card">
+                                <h1 class="page-heading" tabindex="-1">{i18n.tr(key)}</h1>
+                                <p class="muted" role="status">{i18n.tr("loading")}</p>
+                            </section>
+                        }
+                    }
                 >
                     {children()}
                 </Show>

@@ -49,7 +49,7 @@ pub fn AccountStep() -> impl IntoView {
             {move || {
                 if !auth.checked.get() {
                     return view! {
-                        <p class="muted" role="status">{i18n.tr("account-checking")}</p>
+                        <p class="muted" role="status" data-pc-wait>{i18n.tr("account-checking")}</p>
                     }
                         .into_any();
                 }

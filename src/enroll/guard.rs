@@ -44,7 +44,15 @@ pub fn StepGuard(step: Step, children: ChildrenFn) -> impl IntoView {
     view! {
         <Show
             when=move || ready() && target.get().is_none()
-            fallback=move || view! { <p class="muted" role="status">{i18n.tr("loading")}</p> }
+            // The page's frame and heading at once, its content when known.
+            fallback=move || {
+                view! {
+                    <section class="card">
+                        <h1 class="page-heading" tabindex="-1">{i18n.tr(step.route().title_key())}</h1>
+                        <p class="muted" role="status">{i18n.tr("loading")}</p>
+                    </section>
+                }
+            }
         >
             {children()}
         </Show>

@@ -35,6 +35,19 @@ impl Step {
         }
     }
 
+    /// The step's page.
+    pub fn route(self) -> pc_api::routes::Route {
+        use pc_api::routes::Route;
+        match self {
+            Step::Account => Route::Account,
+            Step::Company => Route::Company,
+            Step::Contact => Route::Contact,
+            Step::Review => Route::Review,
+            Step::Agreement => Route::Agreement,
+            Step::Done => Route::Done,
+        }
+    }
+
     pub fn title_key(self) -> &'static str {
         match self {
             Step::Account => "step-account",
@@ -59,5 +72,8 @@ mod tests {
         paths.dedup();
         assert_eq!(paths.len(), 6);
         assert!(paths.iter().all(|p| p.starts_with("/enroll/")));
+        for s in Step::ALL {
+            assert_eq!(s.route().path(), s.path());
+        }
     }
 }

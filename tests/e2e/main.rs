@@ -11,6 +11,7 @@ mod a11y;
 mod account;
 mod bench;
 mod dashboard;
+mod first_paint;
 mod hosting;
 mod journey;
 mod keyboard;

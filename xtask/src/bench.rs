@@ -15,7 +15,7 @@ const READ_RATE: u32 = 5_000;
 const SECONDS: u32 = 10;
 
 pub fn run(root: &Path) -> Result<(), String> {
-    tools::bootstrap(root, false)?;
+    tools::bootstrap(root)?;
     let oha = tools::oha()?;
     let twiggy = tools::twiggy()?;
     let lighthouse = tools::lighthouse(root)?;
@@ -23,10 +23,11 @@ pub fn run(root: &Path) -> Result<(), String> {
 
     step("sizes: what a first visit loads");
     println!(
-        "  Every route (/enroll, /enroll/account, /enroll/company, /dashboard) loads the\n  \
-         same files: index.html names them, and the app is one bundle."
+        "  Every route paints from its own static page, then loads the same app:\n  \
+         the app is one bundle."
     );
     sizes::report(&root.join("dist"))?;
+    sizes::route_report(&root.join("dist"))?;
 
     step("wasm: biggest contributors (twiggy top, before wasm-opt)");
     let wasm = target_dir(root).join("wasm-bindgen/release/partner-center_bg.wasm");
@@ -195,14 +196,55 @@ pub fn http(
     req.push_str("\r\n");
     req.push_str(body);
     s.write_all(req.as_bytes()).map_err(|e| e.to_string())?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).map_err(|e| e.to_string())?;
+    // One answer, not "until the peer closes": chromedriver keeps the
+    // connection open whatever the request asks.
+    s.set_read_timeout(Some(std::time::Duration::from_secs(120)))
+        .map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        if let Some(len) = answer_len(&raw) {
+            if raw.len() >= len {
+                raw.truncate(len);
+                break;
+            }
+        }
+        let n = s
+            .read(&mut buf)
+            .map_err(|e| format!("{method} {path}: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
+    let out = String::from_utf8_lossy(&raw).into_owned();
     let status = out
         .split_whitespace()
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     Ok((status, out))
+}
+
+/// The whole answer's length once its head is in: the head plus its
+/// `content-length`, or up to a chunked body's last chunk.
+fn answer_len(raw: &[u8]) -> Option<usize> {
+    let head_end = raw.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
+    for line in head.lines() {
+        if let Some(v) = line.strip_prefix("content-length:") {
+            return v.trim().parse::<usize>().ok().map(|n| head_end + n);
+        }
+        if line.starts_with("transfer-encoding:") && line.contains("chunked") {
+            let body = &raw[head_end..];
+            return body
+                .windows(5)
+                .position(|w| w == b"0\r\n\r\n")
+                .filter(|&i| i == 0 || body[i - 1] == b'\n')
+                .map(|i| head_end + i + 5);
+        }
+    }
+    None
 }
 
 pub fn expect(what: &str, want: u16, got: (u16, String)) -> Result<String, String> {
@@ -476,7 +518,7 @@ fn lighthouse_runs(
 /// The ignored `bench_*` end-to-end tests, in headless Chromium against the
 /// release build: their `bench:` lines.
 fn browser_timings(root: &Path) -> Result<Vec<String>, String> {
-    tools::bootstrap(root, true)?;
+    tools::bootstrap(root)?;
     step("in the browser: keystrokes on the company form, searching 10,000 users");
     let out = Command::new(crate::cargo_exe())
         .args([

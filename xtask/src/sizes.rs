@@ -150,6 +150,91 @@ pub fn report(dist: &Path) -> Result<u64, String> {
     Ok(br_t)
 }
 
+/// Budgets per route (brotli): what must arrive before the first paint
+/// (the page and its styles), and everything fetched before the page is
+/// usable.
+pub const FIRST_PAINT_BUDGET: u64 = 15 * 1024;
+
+/// One route's figures: the default locale's static page and what it loads.
+pub struct RouteSize {
+    pub url: &'static str,
+    /// HTML + CSS, brotli: what must arrive before the first paint.
+    pub first_paint: u64,
+    /// Everything the page fetches before it is usable, brotli.
+    pub total: u64,
+}
+
+/// The budget the issue sets for a route's total (brotli), where it sets one.
+pub fn route_budget(url: &str) -> Option<u64> {
+    match url {
+        "/enroll" => Some(90 * 1024),
+        "/enroll/account" | "/enroll/company" => Some(125 * 1024),
+        "/dashboard" => Some(160 * 1024),
+        _ => None,
+    }
+}
+
+/// Prints what every static page loads (before first paint and in all),
+/// brotli, against the budgets; returns the figures.
+pub fn route_report(dist: &Path) -> Result<Vec<RouteSize>, String> {
+    let mut out = vec![];
+    let mut cache = std::collections::HashMap::<String, u64>::new();
+    let mut size = |name: &str| -> Result<u64, String> {
+        if let Some(n) = cache.get(name) {
+            return Ok(*n);
+        }
+        let data = fs::read(dist.join(name)).map_err(|e| format!("dist/{name}: {e}"))?;
+        let n = brotli(&data).len() as u64;
+        cache.insert(name.to_owned(), n);
+        Ok(n)
+    };
+    println!(
+        "  {:<34} {:>16} {:>22}",
+        "route (static page)", "before paint", "until usable"
+    );
+    for page in pc_api::routes::STATIC_PAGES {
+        let html = match fs::read_to_string(dist.join(page.file)) {
+            Ok(h) => h,
+            // A build without static pages: every route is the shell.
+            Err(_) => fs::read_to_string(dist.join("index.html"))
+                .map_err(|e| format!("dist/index.html: {e}"))?,
+        };
+        let assets = initial_assets(&html);
+        let (mut first_paint, mut total) = (0, 0);
+        for a in &assets {
+            let n = if a == "index.html" {
+                brotli(html.as_bytes()).len() as u64
+            } else {
+                size(a)?
+            };
+            total += n;
+            if a == "index.html" || a.ends_with(".css") {
+                first_paint += n;
+            }
+        }
+        let budget = route_budget(page.url)
+            .map(|b| format!(" (≤ {} KB)", b / 1024))
+            .unwrap_or_default();
+        println!(
+            "  {:<34} {:>8.1} KB{:<6} {:>8.1} KB{budget}",
+            page.url,
+            first_paint as f64 / 1024.0,
+            if first_paint <= FIRST_PAINT_BUDGET {
+                ""
+            } else {
+                " OVER"
+            },
+            total as f64 / 1024.0,
+        );
+        out.push(RouteSize {
+            url: page.url,
+            first_paint,
+            total,
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,8 +44,11 @@ pub fn axe_dir(root: &Path) -> PathBuf {
     tools_dir(root).join("npm/node_modules/axe-core")
 }
 
-fn tools_dir(root: &Path) -> PathBuf {
-    root.join(".tools")
+/// Tools installed from npm and PyPI, and compiled locales: in the cache
+/// beside the build directory, outside the checkout, so a fresh clone on
+/// the same machine finds them.
+fn tools_dir(_root: &Path) -> PathBuf {
+    crate::cache_dir().join("tools")
 }
 
 pub fn chromedriver() -> &'static str {
@@ -293,7 +296,7 @@ pub fn apt_install(packages: &[&str]) -> Res {
 
 /// Makes every tool available, and puts the project's tool folder on PATH
 /// for this process and its children.
-pub fn bootstrap(root: &Path, for_tests: bool) -> Res {
+pub fn bootstrap(root: &Path) -> Res {
     step("tools");
     let npm_bin = tools_dir(root).join("npm/node_modules/.bin");
     let cargo_bin = cargo_bin_dir();
@@ -322,13 +325,12 @@ pub fn bootstrap(root: &Path, for_tests: bool) -> Res {
     if output("npm", &["--version"]).is_none() {
         apt.extend(["nodejs", "npm"]);
     }
-    if for_tests {
-        if !Path::new(chromium()).exists() {
-            apt.push("chromium");
-        }
-        if !Path::new(chromedriver()).exists() {
-            apt.push("chromium-driver");
-        }
+    // Chromium renders the static pages of every build, and runs tests.
+    if !Path::new(chromium()).exists() {
+        apt.push("chromium");
+    }
+    if !Path::new(chromedriver()).exists() {
+        apt.push("chromium-driver");
     }
     if apt.is_empty() {
         println!("  Debian packages: present");

@@ -10,6 +10,7 @@ pub mod lists;
 pub mod problem;
 pub mod profile;
 pub mod review;
+pub mod routes;
 pub mod text;
 pub mod types;
 pub mod users;

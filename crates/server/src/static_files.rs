@@ -1,8 +1,12 @@
 //! Serves the built app: precompressed files (brotli, gzip) with the right
-//! types, long caching for hashed names, and `index.html` for any route of
-//! the app so deep links work. Unknown `/api/` paths stay problem+json.
+//! types, long caching for hashed names, and for every route of the app
+//! its static page in the visitor's language (deep links work, and paint
+//! before any script runs); unknown paths get the not-found page with 404,
+//! unknown `/api/` paths problem+json.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use pc_api::routes;
 
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Request, StatusCode};
@@ -46,45 +50,100 @@ async fn serve(dist: Option<PathBuf>, req: Request<Body>) -> Response {
         return ApiError::NotFound.into_response();
     };
     let last = path.rsplit('/').next().unwrap_or("");
-    let looks_like_file = last.contains('.');
-    let index = dist.join("index.html");
-    let res = if looks_like_file {
-        ServeDir::new(&dist)
-            .precompressed_br()
-            .precompressed_gzip()
-            .oneshot(req)
-            .await
-            .map(IntoResponse::into_response)
-    } else {
-        // Any route of the app: the app decides, including its own not-found page.
-        ServeFile::new(&index)
-            .precompressed_br()
-            .precompressed_gzip()
-            .oneshot(req)
-            .await
-            .map(IntoResponse::into_response)
-    };
+    if !last.contains('.') {
+        return serve_page(&dist, req).await;
+    }
+    let res = ServeDir::new(&dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .oneshot(req)
+        .await;
     let mut res = match res {
-        Ok(r) => r,
+        Ok(r) => r.into_response(),
         Err(never) => match never {},
     };
     if res.status() == StatusCode::NOT_FOUND {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     }
-    let cc = if looks_like_file {
-        cache_control(&path)
-    } else {
-        "no-cache"
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control(&path)),
+    );
+    // Public files: host pages on other origins may load the embed entry
+    // (a module script, which needs CORS) and what it imports.
+    res.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    res
+}
+
+/// A route of the app: its static page in the best locale the build has
+/// (the `pc-locale` cookie, then `Accept-Language`, then the build's
+/// default at the page's own path), the not-found page with 404 for
+/// unknown paths, or the shell (`index.html`) for a build without static
+/// pages, where the app decides everything.
+async fn serve_page(dist: &Path, req: Request<Body>) -> Response {
+    let page = routes::static_page(req.uri().path(), req.uri().query().unwrap_or(""));
+    // (A block, so no borrow of the request, whose body is not `Sync`,
+    // lives across the awaits below.)
+    let preferred = {
+        let header = |name: header::HeaderName| {
+            req.headers()
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let cookies = header(header::COOKIE);
+        let chosen = cookies.split(';').find_map(|c| {
+            let (k, v) = c.split_once('=')?;
+            (k.trim() == routes::LOCALE_COOKIE).then(|| v.trim().to_owned())
+        });
+        routes::preferred_locales(chosen.as_deref(), &header(header::ACCEPT_LANGUAGE))
     };
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cc));
-    if looks_like_file {
-        // Public files: host pages on other origins may load the embed
-        // entry (a module script, which needs CORS) and what it imports.
-        res.headers_mut().insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        );
+    let found = preferred
+        .iter()
+        .map(|l| (Some(*l), dist.join(l).join(page.file)))
+        .chain([(None, dist.join(page.file))])
+        .find(|(_, f)| f.is_file());
+    let (locale, file, status) = match found {
+        Some((l, f)) => (
+            l,
+            f,
+            if page.route.is_some() {
+                StatusCode::OK
+            } else {
+                StatusCode::NOT_FOUND
+            },
+        ),
+        None => (None, dist.join("index.html"), StatusCode::OK),
+    };
+    let res = ServeFile::new(&file)
+        .precompressed_br()
+        .precompressed_gzip()
+        .oneshot(req)
+        .await;
+    let mut res = match res {
+        Ok(r) => r.into_response(),
+        Err(never) => match never {},
+    };
+    if res.status() == StatusCode::NOT_FOUND {
+        return (StatusCode::NOT_FOUND, "Not found").into_response();
+    }
+    if res.status() == StatusCode::OK {
+        *res.status_mut() = status;
+    }
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    // Caches keep one copy per language choice.
+    h.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept-Encoding, Accept-Language, Cookie"),
+    );
+    if let Some(l) = locale {
+        h.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(l));
     }
     res
 }

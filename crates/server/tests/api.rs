@@ -346,6 +346,116 @@ async fn the_app_is_served_with_fallback_compression_and_caching() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 
+/// A build with static pages: each route's page in the visitor's language.
+#[tokio::test]
+async fn each_route_gets_its_static_page_in_the_visitors_language() {
+    let dist = tempfile::tempdir().unwrap();
+    let p = dist.path();
+    let page = |file: &str, text: &str| {
+        let f = p.join(file);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, text).unwrap();
+    };
+    page("index.html", "shell");
+    for (dir, welcome, account, create, verify, missing) in [
+        ("", "Welcome", "Sign in", "Create", "Verify", "Not found"),
+        (
+            "en-US/",
+            "Welcome",
+            "Sign in",
+            "Create",
+            "Verify",
+            "Not found",
+        ),
+        ("zh-TW/", "歡迎", "登入", "建立", "確認", "找不到"),
+    ] {
+        page(&format!("{dir}enroll/index.html"), welcome);
+        page(&format!("{dir}enroll/account/index.html"), account);
+        page(&format!("{dir}enroll/account/create.html"), create);
+        page(&format!("{dir}verify-email/index.html"), verify);
+        page(&format!("{dir}404.html"), missing);
+    }
+    let dist_path = p.to_path_buf();
+    let t = test_app_with(move |c| c.dist = Some(dist_path)).await;
+    let get = |path: &str, headers: &[(&str, &str)]| {
+        let mut req = Request::get(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let router = t.router.clone();
+        let req = req.body(Body::empty()).unwrap();
+        async move {
+            let res = router.oneshot(req).await.unwrap();
+            let status = res.status();
+            let lang = res
+                .headers()
+                .get(header::CONTENT_LANGUAGE)
+                .map(|v| v.to_str().unwrap().to_owned());
+            let vary = res.headers()[header::VARY].to_str().unwrap().to_owned();
+            let body = res.into_body().collect().await.unwrap().to_bytes();
+            (
+                status,
+                String::from_utf8_lossy(&body).into_owned(),
+                lang,
+                vary,
+            )
+        }
+    };
+    let zh = [("accept-language", "zh-TW,zh;q=0.9,en;q=0.8")];
+    let (status, body, lang, vary) = get("/enroll", &zh).await;
+    assert_eq!(
+        (status, body.as_str(), lang.as_deref()),
+        (StatusCode::OK, "歡迎", Some("zh-TW"))
+    );
+    assert!(
+        vary.contains("Accept-Language") && vary.contains("Cookie"),
+        "{vary}"
+    );
+    assert_eq!(
+        get("/enroll", &[("accept-language", "fr-FR")]).await.1,
+        "Welcome"
+    );
+    assert_eq!(get("/enroll", &[]).await.1, "Welcome");
+    assert_eq!(get("/", &zh).await.1, "歡迎");
+    // The person's own choice wins over the browser's languages.
+    assert_eq!(
+        get(
+            "/enroll/account",
+            &[
+                ("accept-language", "zh-TW"),
+                ("cookie", "a=b; pc-locale=en-US")
+            ]
+        )
+        .await
+        .1,
+        "Sign in"
+    );
+    assert_eq!(
+        get(
+            "/enroll/account?mode=create",
+            &[("cookie", "pc-locale=zh-TW")]
+        )
+        .await
+        .1,
+        "建立"
+    );
+    assert_eq!(get("/verify-email/abc123", &zh).await.1, "確認");
+    let (status, body, ..) = get("/no/such/page", &zh).await;
+    assert_eq!((status, body.as_str()), (StatusCode::NOT_FOUND, "找不到"));
+    // A route without a page of its own in this build: the shell.
+    assert_eq!(get("/dashboard", &zh).await.1, "shell");
+    // Odd headers are ignored, not errors.
+    let (status, body, ..) = get(
+        "/enroll",
+        &[
+            ("accept-language", ";;q=,zh;q=x"),
+            ("cookie", "pc-locale=../../etc"),
+        ],
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "Welcome"));
+}
+
 #[tokio::test]
 async fn a_forged_cross_site_post_is_refused() {
     let t = test_app().await;
