@@ -65,6 +65,30 @@ fn value_of(el: &Element) -> (String, bool) {
     }
 }
 
+/// Whether the person changed `el` on the static page: only those values
+/// carry over, so an empty static field never overwrites what the app
+/// restored (a draft, a prefilled signer).
+fn touched(el: &Element) -> bool {
+    if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
+        let kind = i.type_();
+        if kind == "checkbox" || kind == "radio" {
+            return i.checked() != i.default_checked();
+        }
+        return i.value() != i.default_value();
+    }
+    if let Some(s) = el.dyn_ref::<web_sys::HtmlSelectElement>() {
+        let options = s.options();
+        let default = (0..options.length())
+            .find(|&i| options.item(i).is_some_and(|o| o.has_attribute("selected")))
+            .unwrap_or(0);
+        return s.selected_index() != default as i32;
+    }
+    if let Some(t) = el.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        return t.default_value().is_ok_and(|d| t.value() != d);
+    }
+    false
+}
+
 fn set_value(el: &Element, value: &str, checked: bool) -> bool {
     let (now, was_checked) = value_of(el);
     if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
@@ -134,6 +158,7 @@ fn swap(body: &HtmlElement, holder: &HtmlElement) {
     let typed: Vec<Typed> = controls(body)
         .iter()
         .enumerate()
+        .filter(|(_, el)| touched(el))
         .map(|(index, el)| {
             let (value, checked) = value_of(el);
             Typed {

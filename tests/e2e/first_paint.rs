@@ -71,23 +71,27 @@ impl HeldHost {
                 (dist.clone(), config.clone(), csp.clone(), held.clone());
             async move {
                 let path = req.uri().path().to_owned();
-                let header_of = |name: header::HeaderName| {
-                    req.headers()
-                        .get(name)
-                        .and_then(|v| v.to_str().ok())
-                        .unwrap_or("")
-                        .to_owned()
-                };
-                let body = if path.ends_with("/config.json") {
-                    config.into_bytes()
-                } else {
-                    let file = resolve(
+                // Read before any await: the request's body is not `Sync`.
+                let file = {
+                    let header_of = |name: header::HeaderName| {
+                        req.headers()
+                            .get(name)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("")
+                            .to_owned()
+                    };
+                    resolve(
                         &dist,
                         &path,
                         req.uri().query().unwrap_or(""),
                         &header_of(header::COOKIE),
                         &header_of(header::ACCEPT_LANGUAGE),
-                    );
+                    )
+                };
+                drop(req);
+                let body = if path.ends_with("/config.json") {
+                    config.into_bytes()
+                } else {
                     let bytes = match file {
                         Some(f) => tokio::fs::read(&f).await.ok(),
                         None => None,

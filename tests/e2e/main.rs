@@ -652,7 +652,27 @@ pub async fn fill(c: &Client, label: &str, text: &str) {
     }
 }
 
+/// Waits until the app has taken over a static page (the field values a
+/// test reads are the app's: a restored draft, a prefilled name).
+pub async fn app_ready(c: &Client) {
+    let script = "return !document.body.hasAttribute('data-pc-static') \
+        || document.documentElement.hasAttribute('data-pc-live')";
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let ready = c
+            .execute(script, vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool());
+        if ready == Some(true) || tokio::time::Instant::now() > deadline {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 pub async fn value(c: &Client, label: &str) -> String {
+    app_ready(c).await;
     field(c, label)
         .await
         .prop("value")
