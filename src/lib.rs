@@ -397,16 +397,31 @@ fn mount_into(
     })
 }
 
+type MountedView = leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>;
+
+thread_local! {
+    /// The apps mounted into host pages, until their `unmount()`. Held here,
+    /// not by the handle the host page gets: a host that drops the handle
+    /// (`await mount(...)` and nothing more) must keep its app, however
+    /// soon the garbage collector frees the handle.
+    static MOUNTED: std::cell::RefCell<std::collections::HashMap<u32, MountedView>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+    static NEXT_MOUNT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
 /// An app mounted into a host page; `unmount()` removes it.
 #[wasm_bindgen]
 pub struct Mounted {
-    _view: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+    id: u32,
 }
 
 #[wasm_bindgen]
 impl Mounted {
     /// Removes the app from its element and stops it.
-    pub fn unmount(self) {}
+    pub fn unmount(self) {
+        let view = MOUNTED.with(|m| m.borrow_mut().remove(&self.id));
+        drop(view);
+    }
 }
 
 /// Embeds the app into `root`, an element of a host page (or of a shadow
@@ -418,7 +433,12 @@ pub fn mount_app(root: web_sys::HtmlElement, options: &str) -> Mounted {
     let _ = root.class_list().add_1("pc-app");
     let config = Config::parse_from(Some(options), "/", "the embedding options")
         .map_err(|e| StartError::Config(e.0));
-    Mounted {
-        _view: mount(root, true, config),
-    }
+    let view = mount(root, true, config);
+    let id = NEXT_MOUNT.with(|n| {
+        let id = n.get();
+        n.set(id.wrapping_add(1));
+        id
+    });
+    MOUNTED.with(|m| m.borrow_mut().insert(id, view));
+    Mounted { id }
 }

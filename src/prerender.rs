@@ -184,12 +184,15 @@ fn swap(body: &HtmlElement, holder: &HtmlElement) {
             ))
         });
 
-    while let Some(child) = body.first_child() {
-        let _ = body.remove_child(&child);
+    // One DOM operation, with no loop that a failed step could keep alive.
+    let rendered = holder.child_nodes();
+    let nodes = js_sys::Array::new();
+    for i in 0..rendered.length() {
+        if let Some(n) = rendered.item(i) {
+            nodes.push(&n);
+        }
     }
-    while let Some(child) = holder.first_child() {
-        let _ = body.append_child(&child);
-    }
+    body.replace_children_with_node(&nodes);
     let _ = body.remove_attribute("data-pc-static");
     if let Some(html) = &html {
         let _ = html.set_attribute("data-pc-live", "");

@@ -248,3 +248,31 @@ async fn stepper_marks_the_current_step_for_screen_readers() {
     );
     root.remove();
 }
+
+/// A host page that drops the handle `mount()` gave it keeps its app (the
+/// garbage collector frees such a handle at any moment); `unmount()` alone
+/// removes the app.
+#[wasm_bindgen_test]
+async fn an_embedded_app_outlives_its_handle_until_unmounted() {
+    let doc = document();
+    let options = r#"{"apiBaseUrl": "http://127.0.0.1:9", "basePath": "/embedded"}"#;
+    let kept: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&kept).unwrap();
+    // What the collector does to a dropped handle: it frees the Rust value
+    // (here at once).
+    let _ = partner_center::mount_app(kept.clone(), options);
+    tick().await;
+    assert!(
+        kept.child_element_count() > 0,
+        "the app went away with its handle"
+    );
+
+    let removed: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&removed).unwrap();
+    let app = partner_center::mount_app(removed.clone(), options);
+    tick().await;
+    assert!(removed.child_element_count() > 0);
+    app.unmount();
+    tick().await;
+    assert_eq!(removed.child_element_count(), 0, "unmount() left the app");
+}

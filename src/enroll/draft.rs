@@ -47,10 +47,13 @@ impl Progress {
     }
 }
 
-/// The newer of the draft in this browser and the one on the server.
+/// The newer of the draft in this browser and the one on the server. Both
+/// count whole seconds, and the server stamps a save when it arrives, after
+/// the keystrokes it carries: in the same second, what was typed here after
+/// that save is newer still, so a tie goes to this browser.
 pub fn pick(local: Option<EnrollmentDraft>, server: EnrollmentDraft) -> EnrollmentDraft {
     match local {
-        Some(l) if l.updated_at > server.updated_at => l,
+        Some(l) if l.updated_at >= server.updated_at => l,
         _ => server,
     }
 }
@@ -251,6 +254,13 @@ mod tests {
         let mut server = EnrollmentDraft::default();
         server.profile.legal_name = "server".into();
         server.updated_at = 10;
+        assert_eq!(
+            pick(Some(local.clone()), server.clone()).profile.legal_name,
+            "local"
+        );
+        // Typed here in the second the server stamped its last save with:
+        // the keystrokes came after that save.
+        server.updated_at = 20;
         assert_eq!(
             pick(Some(local.clone()), server.clone()).profile.legal_name,
             "local"

@@ -146,6 +146,7 @@ where
         lang,
         &["--cors-origin", &origin],
         move |c, server| async move {
+            work_on_static_pages();
             let api = server.lock().await.url();
             let host = Arc::new(HeldHost::start(port, &api).await);
             body(c, host.clone(), server).await;

@@ -31,6 +31,8 @@ use tokio::process::{Child, Command};
 use tokio::sync::Mutex;
 
 pub const WAIT: Duration = Duration::from_secs(20);
+/// The longest any one test may take, in the slowest engine under load.
+pub const TEST_LIMIT: Duration = Duration::from_secs(240);
 pub const PASSWORD: &str = "blue-kettle-71-orbit";
 /// The reviewers' token of servers started with `--operator-token`.
 pub const OPERATOR_TOKEN: &str = "e2e-operator-token-0123456789abcdef";
@@ -506,16 +508,26 @@ where
     Fut: Future<Output = ()> + Send + 'static,
 {
     let server = Arc::new(Mutex::new(Server::start(server_args, dist).await));
-    let mut b = browser(lang).await;
-    let outcome = tokio::spawn(body(b.client.clone(), server.clone())).await;
-    let _ = b.client.close().await;
+    let mut b = tokio::time::timeout(WAIT * 3, browser(lang))
+        .await
+        .unwrap_or_else(|_| panic!("the {:?} browser did not start in {:?}", engine(), WAIT * 3));
+    let task = tokio::spawn(body(b.client.clone(), server.clone()));
+    let abort = task.abort_handle();
+    // A WebDriver command that never answers fails its test, not the run.
+    let outcome = tokio::time::timeout(TEST_LIMIT, task).await;
+    if outcome.is_err() {
+        abort.abort();
+    }
+    let _ = tokio::time::timeout(WAIT, b.client.close()).await;
     let _ = b.driver.kill().await;
     server.lock().await.stop().await;
-    if let Err(e) = outcome {
-        if e.is_panic() {
-            std::panic::resume_unwind(e.into_panic());
+    match outcome {
+        Err(_) => {
+            panic!("the test did not finish in {TEST_LIMIT:?}: a browser command never answered")
         }
-        panic!("test task failed: {e}");
+        Ok(Err(e)) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Ok(Err(e)) => panic!("test task failed: {e}"),
+        Ok(Ok(())) => {}
     }
 }
 
@@ -585,11 +597,31 @@ pub async fn keep_errors(c: &Client) {
     .unwrap();
 }
 
-/// Waits for an element matching `xpath` that a user can see.
+thread_local! {
+    /// Set by tests that work on a static page before the app runs.
+    static ON_STATIC_PAGE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// From now on in this test, `find` and the helpers built on it also act on
+/// a static page the app has not taken over yet (first-paint tests).
+pub fn work_on_static_pages() {
+    ON_STATIC_PAGE.with(|f| f.set(true));
+}
+
+/// Waits for an element matching `xpath` that a user can see. Unless the
+/// test works on static pages, only once the app has taken the page over:
+/// an element of the static page is replaced by the app's, and a test
+/// holding it would act on a page that is gone.
 pub async fn find(c: &Client, xpath: &str) -> Element {
+    let any_page = ON_STATIC_PAGE.with(std::cell::Cell::get);
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        if let Ok(all) = c.find_all(Locator::XPath(xpath)).await {
+        let all = if any_page || is_app_ready(c).await {
+            c.find_all(Locator::XPath(xpath)).await.ok()
+        } else {
+            None
+        };
+        if let Some(all) = all {
             for el in all {
                 if el.is_displayed().await.unwrap_or(false) {
                     return el;
@@ -652,19 +684,23 @@ pub async fn fill(c: &Client, label: &str, text: &str) {
     }
 }
 
+/// Whether the page is not a static one waiting for the app.
+async fn is_app_ready(c: &Client) -> bool {
+    let script = "return !(document.body && document.body.hasAttribute('data-pc-static')) \
+        || document.documentElement.hasAttribute('data-pc-live')";
+    c.execute(script, vec![])
+        .await
+        .ok()
+        .and_then(|v| v.as_bool())
+        == Some(true)
+}
+
 /// Waits until the app has taken over a static page (the field values a
 /// test reads are the app's: a restored draft, a prefilled name).
 pub async fn app_ready(c: &Client) {
-    let script = "return !document.body.hasAttribute('data-pc-static') \
-        || document.documentElement.hasAttribute('data-pc-live')";
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        let ready = c
-            .execute(script, vec![])
-            .await
-            .ok()
-            .and_then(|v| v.as_bool());
-        if ready == Some(true) || tokio::time::Instant::now() > deadline {
+        if is_app_ready(c).await || tokio::time::Instant::now() > deadline {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

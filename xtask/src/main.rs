@@ -40,6 +40,7 @@ commands:
                         security manifest";
 
 fn main() -> ExitCode {
+    STARTED.get_or_init(Instant::now);
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
     std::env::set_current_dir(&root).expect("workspace root");
@@ -78,8 +79,17 @@ fn workspace_root() -> PathBuf {
 
 pub type Res = Result<(), String>;
 
+static STARTED: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+
+/// Minutes and seconds since this `cargo xtask` began, as `12m03s`.
+pub fn clock() -> String {
+    let secs = STARTED.get_or_init(Instant::now).elapsed().as_secs();
+    format!("{}m{:02}s", secs / 60, secs % 60)
+}
+
+/// Announces a step, with the time it starts at, so a slow one shows.
 pub fn step(title: &str) {
-    println!("\n==> {title}");
+    println!("\n==> [{}] {title}", clock());
 }
 
 /// Runs a command to the end with inherited output; an error names it.
@@ -243,6 +253,7 @@ struct Layer {
     /// Tests that said they cannot pass on this engine, and why.
     marked: Vec<String>,
     ok: bool,
+    secs: u64,
 }
 
 fn count(output: &str) -> (u64, u64) {
@@ -264,6 +275,7 @@ fn count(output: &str) -> (u64, u64) {
 
 fn layer(name: &'static str, cmd: &mut Command) -> Result<Layer, String> {
     step(&format!("test layer: {name}"));
+    let started = Instant::now();
     let (ok, out) = sh_capture(cmd)?;
     let (passed, failed) = count(&out);
     let marked = out
@@ -277,6 +289,7 @@ fn layer(name: &'static str, cmd: &mut Command) -> Result<Layer, String> {
         failed,
         marked,
         ok,
+        secs: started.elapsed().as_secs(),
     })
 }
 
@@ -291,6 +304,7 @@ fn layer(name: &'static str, cmd: &mut Command) -> Result<Layer, String> {
 fn schemathesis(root: &Path) -> Result<Layer, String> {
     let bin = tools::schemathesis(root)?;
     step("test layer: schemathesis against /api/v1/openapi.json");
+    let started = Instant::now();
     let dir = bench::tempdir(root, "schemathesis")?;
     let url = format!("sqlite://{}", dir.join("st.db").display());
     let server = bench::start_server(root, &url)?;
@@ -349,6 +363,7 @@ fn schemathesis(root: &Path) -> Result<Layer, String> {
         failed: if ok { failed } else { failed.max(1) },
         marked: vec![],
         ok,
+        secs: started.elapsed().as_secs(),
     })
 }
 
@@ -362,6 +377,7 @@ fn fuzz(root: &Path, seconds: u64) -> Result<Layer, String> {
     step(&format!(
         "test layer: fuzzing the shared rules for {seconds} s"
     ));
+    let started = Instant::now();
     let dir = root.join("crates/agreement/fuzz");
     let corpus = dir.join("corpus/rules");
     std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
@@ -385,6 +401,7 @@ fn fuzz(root: &Path, seconds: u64) -> Result<Layer, String> {
         failed: u64::from(!ok),
         marked: vec![],
         ok,
+        secs: started.elapsed().as_secs(),
     })
 }
 
@@ -586,8 +603,12 @@ fn test(root: &Path, engines: &[&'static str]) -> Res {
     let mut problems = vec![];
     for l in &layers {
         println!(
-            "  {:<48} {:>4} passed, {} failed",
-            l.name, l.passed, l.failed
+            "  {:<48} {:>4} passed, {} failed, {}m{:02}s",
+            l.name,
+            l.passed,
+            l.failed,
+            l.secs / 60,
+            l.secs % 60
         );
         for m in &l.marked {
             println!("    marked (counted as passed): {m}");
