@@ -206,7 +206,7 @@ fn set_locale_cookie(tag: &str, base: &str) {
 #[component]
 fn ToWelcome() -> impl IntoView {
     let host = host::use_host();
-    use_navigate()("/enroll", host.redirect());
+    use_navigate()(pc_api::routes::Route::Welcome.path(), host.redirect());
 }
 
 /// Moves focus to the new page's heading after each route change.

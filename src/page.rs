@@ -1,6 +1,7 @@
 //! Page-level pieces: the document title and the not-found page.
 
 use leptos::prelude::*;
+use pc_api::routes::Route;
 
 use crate::i18n::use_i18n;
 
@@ -25,7 +26,7 @@ pub fn NotFound() -> impl IntoView {
             <h1 class="page-heading" tabindex="-1">{i18n.tr("not-found-title")}</h1>
             <p>{i18n.tr("not-found-body")}</p>
             <p>
-                <a href=host.href("/enroll")>{i18n.tr("not-found-link")}</a>
+                <a href=host.href(Route::Welcome.path())>{i18n.tr("not-found-link")}</a>
             </p>
         </section>
     }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use pc_api::routes::Route;
 
 use crate::api::Api;
 use crate::i18n::{use_i18n, Locale};
@@ -27,7 +28,7 @@ pub fn SiteHeader() -> impl IntoView {
             match api.sign_out().await {
                 Ok(()) => {
                     auth.session.set(None);
-                    navigate("/enroll/account", host.go());
+                    navigate(Route::Account.path(), host.go());
                 }
                 Err(_) => sign_out_failed.set(true),
             }
@@ -37,7 +38,7 @@ pub fn SiteHeader() -> impl IntoView {
 
     view! {
         <header class="site-header">
-            <a href=host.href("/enroll") class="site-header__brand">
+            <a href=host.href(Route::Welcome.path()) class="site-header__brand">
                 <span class="site-header__logo" aria-hidden="true"></span>
                 <span>{i18n.tr("product-name")}</span>
             </a>
@@ -82,7 +83,7 @@ pub fn SiteHeader() -> impl IntoView {
                                         <span class="site-header__name">{name}</span>
                                         <span class="site-header__email">{s.user.email.clone()}</span>
                                     </span>
-                                    <a class="button button--subtle" href=host.href("/dashboard")>
+                                    <a class="button button--subtle" href=host.href(Route::Dashboard.path())>
                                         {i18n.t("nav-dashboard")}
                                     </a>
                                     <button

@@ -13,6 +13,7 @@ pub use users::UserManagement;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
+use pc_api::routes::Route;
 use pc_api::{CheckKind, CheckStatus, PartnerAccount, ProgramStatus, VettingStatus};
 
 use crate::api::{Api, ApiError};
@@ -24,14 +25,19 @@ use crate::session::Auth;
 /// password) goes: sign-in, then back to `path`.
 pub fn sign_in_then(path: &str) -> String {
     format!(
-        "/enroll/account?next={}",
+        "{}?next={}",
+        Route::Account.path(),
         String::from(js_sys::encode_uri_component(path))
     )
 }
 
 /// A `next` parameter the sign-in page may follow: a dashboard path only.
 pub fn safe_next(next: &str) -> Option<&str> {
-    let ok = (next == "/dashboard" || next.starts_with("/dashboard/"))
+    let home = Route::Dashboard.path();
+    let ok = (next == home
+        || next
+            .strip_prefix(home)
+            .is_some_and(|rest| rest.starts_with('/')))
         && !next.contains("//")
         && !next.contains('\\');
     ok.then_some(next)
@@ -69,7 +75,7 @@ pub fn DashboardFrame(children: ChildrenFn) -> impl IntoView {
         let href = host.href(to);
         let current = move || {
             let p = host.strip_base(&path.get());
-            let on = if to == "/dashboard" {
+            let on = if to == Route::Dashboard.path() {
                 p == to
             } else {
                 p.starts_with(to)
@@ -88,9 +94,9 @@ pub fn DashboardFrame(children: ChildrenFn) -> impl IntoView {
         <div class="dash">
             <nav class="dash-nav" aria-label=i18n.tr("dash-nav-label")>
                 <ul class="dash-nav__list">
-                    {link("/dashboard", "dash-nav-overview")}
-                    {link("/dashboard/settings/partner-profile", "dash-nav-profile")}
-                    {link("/dashboard/settings/users", "dash-nav-users")}
+                    {link(Route::Dashboard.path(), "dash-nav-overview")}
+                    {link(Route::PartnerProfile.path(), "dash-nav-profile")}
+                    {link(Route::Users.path(), "dash-nav-users")}
                 </ul>
             </nav>
             <div class="dash-page">
@@ -176,7 +182,7 @@ pub fn NotEnrolled() -> impl IntoView {
         <div class="notice notice--warning" role="status">
             <p class="notice__title">{i18n.tr("dash-not-enrolled")}</p>
             <p>
-                <a href=host.href("/enroll")>{i18n.tr("dash-enroll-link")}</a>
+                <a href=host.href(Route::Welcome.path())>{i18n.tr("dash-enroll-link")}</a>
             </p>
         </div>
     }

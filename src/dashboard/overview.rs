@@ -3,6 +3,7 @@
 //! status, the MPN ID, the program status and what to do next.
 
 use leptos::prelude::*;
+use pc_api::routes::Route;
 use pc_api::{
     CheckKind, CheckStatus, PartnerAccount, ProgramStatus, VerificationCheck, VettingStatus,
 };
@@ -90,13 +91,13 @@ fn Status(account: PartnerAccount) -> impl IntoView {
                 .then(|| {
                     view! {
                         <li>
-                            <a href=host.href("/enroll/agreement")>{i18n.tr("dash-next-agreement")}</a>
+                            <a href=host.href(Route::Agreement.path())>{i18n.tr("dash-next-agreement")}</a>
                         </li>
                     }
                 })}
             {(program == ProgramStatus::Active).then(|| view! { <li>{i18n.tr("dash-next-active")}</li> })}
             <li>
-                <a href=host.href("/dashboard/settings/users")>{i18n.tr("done-next-users")}</a>
+                <a href=host.href(Route::Users.path())>{i18n.tr("done-next-users")}</a>
             </li>
         </ul>
     }
@@ -126,7 +127,7 @@ fn CheckItem(check: VerificationCheck, contact_email: String) -> impl IntoView {
             <p class="tracker__action">
                 <a
                     class="button button--primary"
-                    href=host.href(&format!("/dashboard/settings/partner-profile?fix={}", super::fix_param(kind)))
+                    href=host.href(&format!("{}?fix={}", Route::PartnerProfile.path(), super::fix_param(kind)))
                 >
                     {i18n.tr("dash-fix-now")}
                 </a>

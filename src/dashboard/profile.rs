@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use pc_api::documents;
 use pc_api::profile::{can_edit_profile, ProfileEffects, ProfileUpdate};
+use pc_api::routes::Route;
 use pc_api::{
     CheckKind, CheckStatus, LegalBusinessProfile, PartnerAccount, PrimaryContact, VerificationCheck,
 };
@@ -419,7 +420,7 @@ fn ProgramInfo(account: PartnerAccount) -> impl IntoView {
             view! {
                 <p>
                     {i18n.tr("profile-no-agreement")} " "
-                    <a href=host.href("/enroll/agreement")>{i18n.tr("dash-next-agreement")}</a>
+                    <a href=host.href(Route::Agreement.path())>{i18n.tr("dash-next-agreement")}</a>
                 </p>
             }
                 .into_any()
@@ -432,7 +433,7 @@ fn ProgramInfo(account: PartnerAccount) -> impl IntoView {
                             let at = a.accepted_at;
                             view! {
                                 <li>
-                                    <a href=host.href(&format!("/dashboard/agreements/{}", a.agreement_id))>
+                                    <a href=host.href(&Route::AgreementView.with(&a.agreement_id))>
                                         {a.title.clone()}
                                     </a>
                                     " "

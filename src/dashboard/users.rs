@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use pc_api::routes::Route;
 use pc_api::users::{NewUserRequest, UpdateRolesRequest, UserPage};
 use pc_api::{Role, UserSummary};
 use web_sys::SubmitEvent;
@@ -152,10 +153,11 @@ fn Users() -> impl IntoView {
     });
     let search = move |text: String| {
         let url = if text.trim().is_empty() {
-            "/dashboard/settings/users".to_owned()
+            Route::Users.path().to_owned()
         } else {
             format!(
-                "/dashboard/settings/users?q={}",
+                "{}?q={}",
+                Route::Users.path(),
                 String::from(js_sys::encode_uri_component(text.trim()))
             )
         };
@@ -195,7 +197,7 @@ fn Users() -> impl IntoView {
     });
     let page_href = move |to: u32| {
         let text = q.get_untracked();
-        let mut url = format!("/dashboard/settings/users?page={to}");
+        let mut url = format!("{}?page={to}", Route::Users.path());
         if !text.is_empty() {
             url.push_str("&q=");
             url.push_str(&String::from(js_sys::encode_uri_component(&text)));

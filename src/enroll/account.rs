@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use pc_api::routes::Route;
 use pc_api::users::ChangePasswordRequest;
 use pc_api::{CreateAccountRequest, Role, SignInRequest};
 use web_sys::SubmitEvent;
@@ -61,14 +62,14 @@ pub fn AccountStep() -> impl IntoView {
                             <p class="lead">{i18n.tr("account-lead")}</p>
                             <nav class="segmented" aria-label=i18n.tr("account-choice-label")>
                                 <a
-                                    href=host.href("/enroll/account")
+                                    href=host.href(Route::Account.path())
                                     class="segmented__item"
                                     aria-current=move || (!creating.get()).then_some("page")
                                 >
                                     {i18n.tr("account-choice-sign-in")}
                                 </a>
                                 <a
-                                    href=host.href("/enroll/account?mode=create")
+                                    href=host.href(&format!("{}?mode=create", Route::Account.path()))
                                     class="segmented__item"
                                     aria-current=move || creating.get().then_some("page")
                                 >

@@ -2,6 +2,7 @@
 //! whether the signed-in user is an admin agent, and what to do next.
 
 use leptos::prelude::*;
+use pc_api::routes::Route;
 use pc_api::Role;
 
 use super::draft::Enrollment;
@@ -64,18 +65,18 @@ fn Done() -> impl IntoView {
                     view! {
                         <p class="notice notice--warning">
                             {i18n.tr("done-agent-no")} " "
-                            <a href=host.href("/dashboard/settings/users")>{i18n.tr("done-agent-fix")}</a>
+                            <a href=host.href(Route::Users.path())>{i18n.tr("done-agent-fix")}</a>
                         </p>
                     }
                         .into_any()
                 }}
                 <h2>{i18n.tr("done-next-title")}</h2>
                 <ul class="checklist">
-                    <li><a href=host.href("/dashboard")>{i18n.tr("done-next-dashboard")}</a></li>
+                    <li><a href=host.href(Route::Dashboard.path())>{i18n.tr("done-next-dashboard")}</a></li>
                     <li>
-                        <a href=host.href("/dashboard/settings/partner-profile")>{i18n.tr("done-next-profile")}</a>
+                        <a href=host.href(Route::PartnerProfile.path())>{i18n.tr("done-next-profile")}</a>
                     </li>
-                    <li><a href=host.href("/dashboard/settings/users")>{i18n.tr("done-next-users")}</a></li>
+                    <li><a href=host.href(Route::Users.path())>{i18n.tr("done-next-users")}</a></li>
                 </ul>
             </section>
         })

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use pc_api::routes::Route;
 use pc_api::{countries, EnrollRequest, PartnerAccount};
 
 use super::draft::Enrollment;
@@ -150,7 +151,7 @@ fn Review() -> impl IntoView {
                     <section class="review-group" aria-labelledby="review-company">
                         <div class="review-group__head">
                             <h2 id="review-company">{i18n.t("step-company")}</h2>
-                            <a href=host.href("/enroll/company?return=review") class="review-group__change">
+                            <a href=host.href(&format!("{}?return=review", Route::Company.path())) class="review-group__change">
                                 {i18n.t("review-change")}
                                 <span class="visually-hidden">{format!(" {}", i18n.t("step-company"))}</span>
                             </a>
@@ -169,7 +170,7 @@ fn Review() -> impl IntoView {
                     <section class="review-group" aria-labelledby="review-contact">
                         <div class="review-group__head">
                             <h2 id="review-contact">{i18n.t("step-contact")}</h2>
-                            <a href=host.href("/enroll/contact?return=review") class="review-group__change">
+                            <a href=host.href(&format!("{}?return=review", Route::Contact.path())) class="review-group__change">
                                 {i18n.t("review-change")}
                                 <span class="visually-hidden">{format!(" {}", i18n.t("step-contact"))}</span>
                             </a>

@@ -25,14 +25,7 @@ impl Step {
     }
 
     pub fn path(self) -> &'static str {
-        match self {
-            Step::Account => "/enroll/account",
-            Step::Company => "/enroll/company",
-            Step::Contact => "/enroll/contact",
-            Step::Review => "/enroll/review",
-            Step::Agreement => "/enroll/agreement",
-            Step::Done => "/enroll/done",
-        }
+        self.route().path()
     }
 
     /// The step's page.

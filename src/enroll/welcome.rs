@@ -1,6 +1,7 @@
 //! `/enroll`: what the applicant needs before starting, and what follows.
 
 use leptos::prelude::*;
+use pc_api::routes::Route;
 
 use crate::components::Stepper;
 use crate::i18n::use_i18n;
@@ -26,7 +27,7 @@ pub fn Welcome() -> impl IntoView {
             <h2>{i18n.tr("welcome-next-title")}</h2>
             <p>{i18n.tr("welcome-next-body")}</p>
             <div class="actions">
-                <a href=host.href("/enroll/account") class="button button--primary">
+                <a href=host.href(Route::Account.path()) class="button button--primary">
                     {i18n.tr("next")}
                 </a>
             </div>

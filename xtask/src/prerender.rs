@@ -1,4 +1,4 @@
-//! The static first paint: every page of `pc_api::routes::STATIC_PAGES`,
+//! The static first paint: every page of `crate::routes::STATIC_PAGES`,
 //! in every locale, rendered by the release build itself in headless
 //! Chromium (over WebDriver) and saved as HTML beside the build, so a
 //! visitor sees the page — header, stepper, heading, text, the form's
@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::routes::STATIC_PAGES;
 use base64::Engine;
-use pc_api::routes::STATIC_PAGES;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256, Sha384};
 
@@ -100,7 +100,7 @@ pub fn redirects(public_url: &str) -> String {
     let mut out = String::from(
         "# Written by cargo xtask dist: each route's static page (README › Deployment).\n",
     );
-    let pattern = |p: &pc_api::routes::StaticPage| {
+    let pattern = |p: &crate::routes::StaticPage| {
         let url = p
             .route
             .map(|r| r.pattern().to_owned())
@@ -143,12 +143,12 @@ pub fn redirects(public_url: &str) -> String {
         let language = locale.split('-').next().unwrap_or(locale);
         out.push_str(&format!(
             "{public_url}*  {public_url}{locale}/{}  404  Language={language}\n",
-            pc_api::routes::NOT_FOUND_FILE
+            crate::routes::NOT_FOUND_FILE
         ));
     }
     out.push_str(&format!(
         "{public_url}*  {public_url}{}  404\n",
-        pc_api::routes::NOT_FOUND_FILE
+        crate::routes::NOT_FOUND_FILE
     ));
     out
 }

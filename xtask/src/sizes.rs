@@ -192,7 +192,7 @@ pub fn route_report(dist: &Path) -> Result<Vec<RouteSize>, String> {
         "  {:<34} {:>16} {:>22}",
         "route (static page)", "before paint", "until usable"
     );
-    for page in pc_api::routes::STATIC_PAGES {
+    for page in crate::routes::STATIC_PAGES {
         let html = match fs::read_to_string(dist.join(page.file)) {
             Ok(h) => h,
             // A build without static pages: every route is the shell.
