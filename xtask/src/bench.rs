@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{build_release, postgres, server_bin, sh, sizes, step, target_dir, tools};
+use crate::{build_release, lighthouse, postgres, server_bin, sh, sizes, step, target_dir, tools};
 
 /// Requests per second each read is offered at (the #7 target to beat).
 const READ_RATE: u32 = 5_000;
@@ -55,17 +55,8 @@ pub fn run(root: &Path) -> Result<(), String> {
         peaks.push(("PostgreSQL", rss));
     }
 
-    step("summary: Lighthouse 12 (Debian Chromium), median of 3 runs per figure");
-    println!(
-        "  {:<16} {:<8} {:>6} {:>6} {:>6} {:>9} {:>8} {:>7}",
-        "page", "device", "perf", "a11y", "b-p", "LCP ms", "TBT ms", "CLS"
-    );
-    for r in &lighthouse_rows {
-        println!(
-            "  {:<16} {:<8} {:>6.0} {:>6.0} {:>6.0} {:>9.0} {:>8.0} {:>7.3}",
-            r.page, r.device, r.perf, r.a11y, r.best, r.lcp_ms, r.tbt_ms, r.cls
-        );
-    }
+    let react = lighthouse::react_yardstick(root, &lighthouse)?;
+    lighthouse::summary(&lighthouse_rows, react.as_deref());
 
     step("summary: in the browser (headless Chromium, Performance API)");
     println!(
@@ -175,14 +166,14 @@ pub fn start_server(root: &Path, url: &str) -> Result<Server, String> {
     Err("the server ended before listening".into())
 }
 
-/// One HTTP/1.1 exchange on a new connection: status and the whole answer.
-pub fn http(
+/// One HTTP/1.1 exchange on a new connection: the answer's bytes.
+fn http_raw(
     port: u16,
     method: &str,
     path: &str,
     headers: &[(&str, &str)],
     body: &str,
-) -> Result<(u16, String), String> {
+) -> Result<Vec<u8>, String> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
     let mut req = format!(
         "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nconnection: close\r\n\
@@ -217,6 +208,18 @@ pub fn http(
         }
         raw.extend_from_slice(&buf[..n]);
     }
+    Ok(raw)
+}
+
+/// One HTTP/1.1 exchange on a new connection: status and the whole answer.
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Result<(u16, String), String> {
+    let raw = http_raw(port, method, path, headers, body)?;
     let out = String::from_utf8_lossy(&raw).into_owned();
     let status = out
         .split_whitespace()
@@ -224,6 +227,22 @@ pub fn http(
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     Ok((status, out))
+}
+
+/// The status and the body's length in bytes, as sent (so compressed if
+/// the headers ask for an encoding the server has).
+pub fn body_len(port: u16, path: &str, headers: &[(&str, &str)]) -> Result<(u16, usize), String> {
+    let raw = http_raw(port, "GET", path, headers, "")?;
+    let head_end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(raw.len(), |i| i + 4);
+    let status = String::from_utf8_lossy(&raw[..head_end])
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    Ok((status, raw.len() - head_end))
 }
 
 /// The whole answer's length once its head is in: the head plus its
@@ -305,14 +324,14 @@ fn server_figures(
     backend: &'static str,
     url: &str,
     lighthouse: Option<&Path>,
-) -> Result<(Vec<Row>, u64, Vec<LighthouseRow>), String> {
+) -> Result<(Vec<Row>, u64, Vec<lighthouse::Row>), String> {
     step(&format!(
         "server on {backend}: {READ_RATE} requests/s for {SECONDS} s each"
     ));
     let server = start_server(root, url)?;
     let cookie = seed(server.port)?;
     let lh = match lighthouse {
-        Some(bin) => lighthouse_runs(root, bin, server.port, &cookie)?,
+        Some(bin) => lighthouse::ours(root, bin, server.port, &cookie)?,
         None => vec![],
     };
     let reads: [(&str, &str, bool); 5] = [
@@ -404,115 +423,6 @@ fn server_figures(
     let rss = peak_rss_kib(server.child.id());
     println!("  peak RSS of the server: {:.1} MiB", rss as f64 / 1024.0);
     Ok((rows, rss, lh))
-}
-
-struct LighthouseRow {
-    page: &'static str,
-    device: &'static str,
-    perf: f64,
-    a11y: f64,
-    best: f64,
-    lcp_ms: f64,
-    tbt_ms: f64,
-    cls: f64,
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
-}
-
-/// Lighthouse on three pages, mobile (its default: a mid-range phone on a
-/// slow 4G link, simulated) and desktop, three runs each, against the
-/// bundled server (precompressed files). The dashboard is signed in as the
-/// enrolled admin, the company step as an applicant who has not enrolled.
-fn lighthouse_runs(
-    root: &Path,
-    bin: &Path,
-    port: u16,
-    admin: &str,
-) -> Result<Vec<LighthouseRow>, String> {
-    step("Lighthouse 12: /enroll, /enroll/company, /dashboard; mobile and desktop; 3 runs each");
-    let account = r#"{"company_domain":"fabrikam.com","first_name":"Li","last_name":"Wu","email":"li@fabrikam.com","password":"blue-kettle-71-orbit"}"#;
-    let applicant = session_cookie(&expect(
-        "create account",
-        201,
-        http(port, "POST", "/api/v1/accounts", &[], account)?,
-    )?)?;
-    let out_dir = tempdir(root, "bench-lighthouse")?;
-    let mut rows = vec![];
-    let pages: [(&'static str, Option<&str>); 3] = [
-        ("/enroll", None),
-        ("/enroll/company", Some(&applicant)),
-        ("/dashboard", Some(admin)),
-    ];
-    for (page, cookie) in pages {
-        for device in ["mobile", "desktop"] {
-            let mut runs = vec![];
-            for run in 0..3 {
-                let out = out_dir.join(format!("{}-{device}-{run}.json", page.replace('/', "_")));
-                let mut cmd = Command::new(bin);
-                cmd.arg(format!("http://127.0.0.1:{port}{page}"))
-                    .args(["--quiet", "--output=json"])
-                    .arg(format!("--output-path={}", out.display()))
-                    .arg("--only-categories=performance,accessibility,best-practices")
-                    .arg(
-                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu \
-                         --disable-background-networking --disable-component-update \
-                         --disable-sync --no-first-run",
-                    )
-                    .env("CHROME_PATH", tools::chromium());
-                if device == "desktop" {
-                    cmd.arg("--preset=desktop");
-                }
-                if let Some(c) = cookie {
-                    cmd.arg(format!("--extra-headers={{\"Cookie\":\"{c}\"}}"));
-                }
-                let status = cmd
-                    .status()
-                    .map_err(|e| format!("cannot start lighthouse: {e}"))?;
-                if !status.success() {
-                    return Err(format!("lighthouse failed on {page} ({device})"));
-                }
-                let text =
-                    std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-                let j: serde_json::Value =
-                    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", out.display()))?;
-                runs.push(j);
-            }
-            let score = |cat: &str| {
-                median(
-                    runs.iter()
-                        .map(|j| j["categories"][cat]["score"].as_f64().unwrap_or(f64::NAN) * 100.0)
-                        .collect(),
-                )
-            };
-            let audit = |id: &str| {
-                median(
-                    runs.iter()
-                        .map(|j| j["audits"][id]["numericValue"].as_f64().unwrap_or(f64::NAN))
-                        .collect(),
-                )
-            };
-            let row = LighthouseRow {
-                page,
-                device,
-                perf: score("performance"),
-                a11y: score("accessibility"),
-                best: score("best-practices"),
-                lcp_ms: audit("largest-contentful-paint"),
-                tbt_ms: audit("total-blocking-time"),
-                cls: audit("cumulative-layout-shift"),
-            };
-            println!(
-                "  {page:<16} {device:<8} performance {:.0}, accessibility {:.0}, best practices {:.0}, \
-                 LCP {:.0} ms, TBT {:.0} ms, CLS {:.3}",
-                row.perf, row.a11y, row.best, row.lcp_ms, row.tbt_ms, row.cls
-            );
-            rows.push(row);
-        }
-    }
-    Ok(rows)
 }
 
 /// The ignored `bench_*` end-to-end tests, in headless Chromium against the

@@ -4,6 +4,7 @@
 
 mod bench;
 mod csp;
+mod lighthouse;
 mod postgres;
 mod prerender;
 // The app's route list, compiled in as it is (it needs nothing but std), so
