@@ -16,7 +16,7 @@ pub mod session;
 pub mod verify;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 use wasm_bindgen::prelude::*;
@@ -25,13 +25,14 @@ use wasm_bindgen::JsCast;
 use crate::api::Api;
 use crate::components::{RetryBanner, SiteFooter, SiteHeader};
 use crate::config::Config;
-use crate::dashboard::{AgreementPage, Overview, PartnerProfile, UserManagement};
+use crate::dashboard::{AgreementPage, DashboardLayout, Overview, PartnerProfile, UserManagement};
 use crate::enroll::account::AccountStep;
 use crate::enroll::agreement::AgreementStep;
 use crate::enroll::company::CompanyStep;
 use crate::enroll::contact::ContactStep;
 use crate::enroll::done::DoneStep;
 use crate::enroll::draft::Enrollment;
+use crate::enroll::layout::EnrollLayout;
 use crate::enroll::review::ReviewStep;
 use crate::enroll::welcome::Welcome;
 use crate::host::Host;
@@ -170,20 +171,26 @@ pub fn App(config: Config, root: web_sys::HtmlElement, embedded: bool) -> impl I
                 role=if embedded { "region" } else { "main" }
                 aria-label=move || embedded.then(|| i18n.t("product-name"))
             >
+                // The paths of `pc_api::routes::Route`, nested under the
+                // journey's and the dashboard's layouts.
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=ToWelcome />
-                    <Route path=path!("/enroll") view=Welcome />
-                    <Route path=path!("/enroll/account") view=AccountStep />
-                    <Route path=path!("/enroll/company") view=CompanyStep />
-                    <Route path=path!("/enroll/contact") view=ContactStep />
-                    <Route path=path!("/enroll/review") view=ReviewStep />
-                    <Route path=path!("/enroll/agreement") view=AgreementStep />
-                    <Route path=path!("/enroll/done") view=DoneStep />
+                    <ParentRoute path=path!("/enroll") view=EnrollLayout>
+                        <Route path=path!("") view=Welcome />
+                        <Route path=path!("account") view=AccountStep />
+                        <Route path=path!("company") view=CompanyStep />
+                        <Route path=path!("contact") view=ContactStep />
+                        <Route path=path!("review") view=ReviewStep />
+                        <Route path=path!("agreement") view=AgreementStep />
+                        <Route path=path!("done") view=DoneStep />
+                    </ParentRoute>
                     <Route path=path!("/verify-email/:token") view=VerifyEmail />
-                    <Route path=path!("/dashboard") view=Overview />
-                    <Route path=path!("/dashboard/settings/partner-profile") view=PartnerProfile />
-                    <Route path=path!("/dashboard/settings/users") view=UserManagement />
-                    <Route path=path!("/dashboard/agreements/:id") view=AgreementPage />
+                    <ParentRoute path=path!("/dashboard") view=DashboardLayout>
+                        <Route path=path!("") view=Overview />
+                        <Route path=path!("settings/partner-profile") view=PartnerProfile />
+                        <Route path=path!("settings/users") view=UserManagement />
+                        <Route path=path!("agreements/:id") view=AgreementPage />
+                    </ParentRoute>
                 </Routes>
             </div>
             <SiteFooter />

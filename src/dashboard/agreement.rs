@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use pc_api::AcceptedAgreement;
 
-use super::{signed_out_on_401, DashboardFrame, LoadFailed, Loaded};
+use super::{signed_out_on_401, LoadFailed, Loaded};
 use crate::api::{Api, ApiError};
 use crate::i18n::use_i18n;
 use crate::intl::date_time;
@@ -15,9 +15,7 @@ use crate::page::PageTitle;
 pub fn AgreementPage() -> impl IntoView {
     view! {
         <PageTitle key="agreement-view-title" />
-        <DashboardFrame>
-            <AgreementBody />
-        </DashboardFrame>
+        <AgreementBody />
     }
 }
 

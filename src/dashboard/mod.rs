@@ -12,6 +12,7 @@ pub use profile::PartnerProfile;
 pub use users::UserManagement;
 
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate};
 use pc_api::routes::Route;
 use pc_api::{CheckKind, CheckStatus, PartnerAccount, ProgramStatus, VettingStatus};
@@ -43,10 +44,11 @@ pub fn safe_next(next: &str) -> Option<&str> {
     ok.then_some(next)
 }
 
-/// The frame of every dashboard page: signed-in users only, with the
-/// dashboard's navigation beside the page.
+/// The layout of every `/dashboard` route: signed-in users only, with the
+/// dashboard's navigation beside the page, which stays while its pages
+/// change.
 #[component]
-pub fn DashboardFrame(children: ChildrenFn) -> impl IntoView {
+pub fn DashboardLayout() -> impl IntoView {
     let i18n = use_i18n();
     let host = crate::host::use_host();
     let auth = expect_context::<Auth>();
@@ -114,7 +116,7 @@ pub fn DashboardFrame(children: ChildrenFn) -> impl IntoView {
                         }
                     }
                 >
-                    {children()}
+                    <Outlet />
                 </Show>
             </div>
         </div>

@@ -10,7 +10,7 @@ use pc_api::{
 
 use super::{
     check_name, check_status_name, program_name, tone, use_partner_account, vetting_name,
-    DashboardFrame, LoadFailed, NotEnrolled,
+    LoadFailed, NotEnrolled,
 };
 use crate::components::ResendEmail;
 use crate::i18n::use_i18n;
@@ -21,12 +21,10 @@ pub fn Overview() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <PageTitle key="dash-overview-title" />
-        <DashboardFrame>
-            <section class="card">
-                <h1 class="page-heading" tabindex="-1">{i18n.tr("dash-overview-title")}</h1>
-                <OverviewBody />
-            </section>
-        </DashboardFrame>
+        <section class="card">
+            <h1 class="page-heading" tabindex="-1">{i18n.tr("dash-overview-title")}</h1>
+            <OverviewBody />
+        </section>
     }
 }
 

@@ -12,9 +12,7 @@ use pc_api::{
 };
 use web_sys::SubmitEvent;
 
-use super::{
-    check_name, program_name, use_partner_account, DashboardFrame, LoadFailed, NotEnrolled,
-};
+use super::{check_name, program_name, use_partner_account, LoadFailed, NotEnrolled};
 use crate::api::Api;
 use crate::components::{AddressFields, ErrorSummary, RetryBanner, TextField};
 use crate::form::ctl::FormCtl;
@@ -42,9 +40,7 @@ const ORDER: &[&str] = &[
 pub fn PartnerProfile() -> impl IntoView {
     view! {
         <PageTitle key="profile-title" />
-        <DashboardFrame>
-            <ProfileBody />
-        </DashboardFrame>
+        <ProfileBody />
     }
 }
 

@@ -11,7 +11,7 @@ use pc_api::users::{NewUserRequest, UpdateRolesRequest, UserPage};
 use pc_api::{Role, UserSummary};
 use web_sys::SubmitEvent;
 
-use super::{signed_out_on_401, DashboardFrame, LoadFailed, Loaded};
+use super::{signed_out_on_401, LoadFailed, Loaded};
 use crate::api::Api;
 use crate::components::{ErrorSummary, RetryBanner, TextField};
 use crate::form::ctl::FormCtl;
@@ -88,12 +88,10 @@ pub fn UserManagement() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <PageTitle key="users-title" />
-        <DashboardFrame>
-            <section class="card">
-                <h1 class="page-heading" tabindex="-1">{i18n.tr("users-title")}</h1>
-                <Users />
-            </section>
-        </DashboardFrame>
+        <section class="card">
+            <h1 class="page-heading" tabindex="-1">{i18n.tr("users-title")}</h1>
+            <Users />
+        </section>
     }
 }
 

@@ -9,9 +9,8 @@ use pc_api::{CreateAccountRequest, Role, SignInRequest};
 use web_sys::SubmitEvent;
 
 use crate::api::Api;
-use crate::components::{ErrorSummary, RetryBanner, Stepper, TextField};
+use crate::components::{ErrorSummary, RetryBanner, TextField};
 use crate::enroll::draft::Enrollment;
-use crate::enroll::steps::Step;
 use crate::form::ctl::FormCtl;
 use crate::form::retry_after_secs;
 use crate::i18n::use_i18n;
@@ -44,7 +43,6 @@ pub fn AccountStep() -> impl IntoView {
 
     view! {
         <PageTitle key="account-title" />
-        <Stepper current=Some(Step::Account) />
         <section class="card">
             <h1 class="page-heading" tabindex="-1">{i18n.tr("account-title")}</h1>
             {move || {

@@ -11,9 +11,7 @@ use super::draft::Enrollment;
 use super::guard::StepGuard;
 use super::steps::Step;
 use crate::api::Api;
-use crate::components::{
-    described_by, ErrorSummary, FieldErrorText, RetryBanner, Stepper, TextField,
-};
+use crate::components::{described_by, ErrorSummary, FieldErrorText, RetryBanner, TextField};
 use crate::form::ctl::FormCtl;
 use crate::i18n::use_i18n;
 use crate::page::PageTitle;
@@ -23,7 +21,6 @@ use crate::session::Auth;
 pub fn AgreementStep() -> impl IntoView {
     view! {
         <PageTitle key="agreement-title" />
-        <Stepper current=Some(Step::Agreement) />
         <StepGuard step=Step::Agreement>
             <AgreementForm />
         </StepGuard>

@@ -12,9 +12,7 @@ use super::draft::Enrollment;
 use super::guard::StepGuard;
 use super::steps::Step;
 use crate::api::{Api, ApiError};
-use crate::components::{
-    AddressFields, ErrorSummary, RetryBanner, SelectField, Stepper, TextField,
-};
+use crate::components::{AddressFields, ErrorSummary, RetryBanner, SelectField, TextField};
 use crate::form::ctl::FormCtl;
 use crate::i18n::{use_i18n, I18n};
 use crate::intl::region_name;
@@ -49,7 +47,6 @@ enum Mode {
 pub fn CompanyStep() -> impl IntoView {
     view! {
         <PageTitle key="company-title" />
-        <Stepper current=Some(Step::Company) />
         <StepGuard step=Step::Company>
             <CompanyForm />
         </StepGuard>

@@ -12,7 +12,7 @@ use super::draft::Enrollment;
 use super::guard::StepGuard;
 use super::steps::Step;
 use crate::api::Api;
-use crate::components::{ErrorSummary, Stepper, TextField};
+use crate::components::{ErrorSummary, TextField};
 use crate::form::ctl::FormCtl;
 use crate::i18n::use_i18n;
 use crate::page::PageTitle;
@@ -22,7 +22,6 @@ use crate::session::Auth;
 pub fn ContactStep() -> impl IntoView {
     view! {
         <PageTitle key="contact-title" />
-        <Stepper current=Some(Step::Contact) />
         <StepGuard step=Step::Contact>
             <ContactForm />
         </StepGuard>

@@ -8,7 +8,7 @@ use pc_api::Role;
 use super::draft::Enrollment;
 use super::guard::StepGuard;
 use super::steps::Step;
-use crate::components::{ResendEmail, Stepper};
+use crate::components::ResendEmail;
 use crate::i18n::use_i18n;
 use crate::page::PageTitle;
 use crate::session::Auth;
@@ -17,7 +17,6 @@ use crate::session::Auth;
 pub fn DoneStep() -> impl IntoView {
     view! {
         <PageTitle key="done-title" />
-        <Stepper current=Some(Step::Done) />
         <StepGuard step=Step::Done>
             <Done />
         </StepGuard>

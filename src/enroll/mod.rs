@@ -7,6 +7,7 @@ pub mod contact;
 pub mod done;
 pub mod draft;
 pub mod guard;
+pub mod layout;
 pub mod review;
 pub mod steps;
 pub mod welcome;

@@ -10,7 +10,7 @@ use super::draft::Enrollment;
 use super::guard::StepGuard;
 use super::steps::Step;
 use crate::api::{Api, ApiError};
-use crate::components::{ErrorSummary, RetryBanner, Stepper};
+use crate::components::{ErrorSummary, RetryBanner};
 use crate::form::ctl::FormCtl;
 use crate::i18n::use_i18n;
 use crate::intl::region_name;
@@ -52,7 +52,6 @@ fn forget_key() {
 pub fn ReviewStep() -> impl IntoView {
     view! {
         <PageTitle key="review-title" />
-        <Stepper current=Some(Step::Review) />
         <StepGuard step=Step::Review>
             <Review />
         </StepGuard>

@@ -28,6 +28,11 @@ impl Step {
         self.route().path()
     }
 
+    /// The step whose page `route` is, if it is one.
+    pub fn of(route: pc_api::routes::Route) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.route() == route)
+    }
+
     /// The step's page.
     pub fn route(self) -> pc_api::routes::Route {
         use pc_api::routes::Route;
@@ -67,6 +72,18 @@ mod tests {
         assert!(paths.iter().all(|p| p.starts_with("/enroll/")));
         for s in Step::ALL {
             assert_eq!(s.route().path(), s.path());
+        }
+    }
+
+    #[test]
+    fn the_layouts_stepper_finds_the_step_of_each_route() {
+        use pc_api::routes::Route;
+        for s in Step::ALL {
+            assert_eq!(Step::of(s.route()), Some(s));
+        }
+        // The welcome page and the pages outside the journey have none.
+        for r in [Route::Welcome, Route::VerifyEmail, Route::Dashboard, Route::Users] {
+            assert_eq!(Step::of(r), None);
         }
     }
 }

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use pc_api::routes::Route;
 
-use crate::components::Stepper;
 use crate::i18n::use_i18n;
 use crate::page::PageTitle;
 
@@ -13,7 +12,6 @@ pub fn Welcome() -> impl IntoView {
     let host = crate::host::use_host();
     view! {
         <PageTitle key="welcome-title" />
-        <Stepper current=None />
         <section class="card">
             <h1 class="page-heading" tabindex="-1">{i18n.tr("welcome-title")}</h1>
             <p class="lead">{i18n.tr("welcome-lead")}</p>
