@@ -82,7 +82,12 @@ mod tests {
             assert_eq!(Step::of(s.route()), Some(s));
         }
         // The welcome page and the pages outside the journey have none.
-        for r in [Route::Welcome, Route::VerifyEmail, Route::Dashboard, Route::Users] {
+        for r in [
+            Route::Welcome,
+            Route::VerifyEmail,
+            Route::Dashboard,
+            Route::Users,
+        ] {
             assert_eq!(Step::of(r), None);
         }
     }
