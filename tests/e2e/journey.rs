@@ -334,22 +334,14 @@ async fn a_draft_resumes_in_a_fresh_browser_after_sign_in() {
             "台灣康拓股份有限公司"
         );
         // The server has it shortly after typing.
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let (_, d) = server
-                .lock()
-                .await
-                .call("GET", "/enrollment/draft", &session, None)
-                .await;
-            if d["profile"]["line1"] == "信義區忠孝東路五段68號" {
-                break;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "draft never reached the server: {d}"
-            );
-            tokio::time::sleep(Duration::from_millis(200)).await;
-        }
+        server_draft_until(
+            &server,
+            &session,
+            Duration::from_millis(200),
+            "draft never reached the server",
+            |_, d| d["profile"]["line1"] == "信義區忠孝東路五段68號",
+        )
+        .await;
         // Another browser, another profile: sign in and pick up where we left off.
         let other = browser("en-US").await;
         let c2 = other.client.clone();

@@ -781,6 +781,32 @@ pub async fn accept_agreement(server: &Server, session: &str) {
     assert_eq!(status, 201, "{record}");
 }
 
+/// Reads the server's copy of the session's draft every `every` until
+/// `done(previous read, this read)` holds; fails saying `what` after `WAIT`.
+pub async fn server_draft_until(
+    server: &Mutex<Server>,
+    session: &str,
+    every: Duration,
+    what: &str,
+    done: impl Fn(&Value, &Value) -> bool,
+) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let mut last = Value::Null;
+    loop {
+        let (_, d) = server
+            .lock()
+            .await
+            .call("GET", "/enrollment/draft", session, None)
+            .await;
+        if done(&last, &d) {
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{what}: {d}");
+        last = d;
+        tokio::time::sleep(every).await;
+    }
+}
+
 /// The link in the newest email to `to`.
 pub async fn link_in_mail(server: &Server, to: &str) -> String {
     let mail = server.mailbox().await;

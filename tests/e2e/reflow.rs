@@ -142,24 +142,14 @@ async fn narrow(lang: &'static str) {
         // The app saves what was typed 0.7 s after the last change; wait
         // until that save is in and no other follows, so none can land
         // after (and over) the draft put here.
-        let deadline = tokio::time::Instant::now() + WAIT;
-        let mut last = json!(null);
-        loop {
-            let (_, d) = server
-                .lock()
-                .await
-                .call("GET", "/enrollment/draft", &session, None)
-                .await;
-            if d["profile"]["country"] == "TW" && d == last {
-                break;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the typed draft never settled on the server: {d}"
-            );
-            last = d;
-            tokio::time::sleep(std::time::Duration::from_millis(900)).await;
-        }
+        server_draft_until(
+            &server,
+            &session,
+            std::time::Duration::from_millis(900),
+            "the typed draft never settled on the server",
+            |last, d| d["profile"]["country"] == "TW" && d == last,
+        )
+        .await;
         let draft = json!({"profile": enroll_body()["profile"], "contact": enroll_body()["contact"],
                            "profile_done": true, "contact_done": true});
         let (status, body) = server
