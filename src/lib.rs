@@ -13,6 +13,7 @@ pub mod intl;
 pub mod page;
 pub mod prerender;
 pub mod session;
+pub mod split;
 pub mod verify;
 
 use leptos::prelude::*;
@@ -25,21 +26,14 @@ use wasm_bindgen::JsCast;
 use crate::api::Api;
 use crate::components::{RetryBanner, SiteFooter, SiteHeader};
 use crate::config::Config;
-use crate::dashboard::{AgreementPage, DashboardLayout, Overview, PartnerProfile, UserManagement};
-use crate::enroll::account::AccountStep;
-use crate::enroll::agreement::AgreementStep;
-use crate::enroll::company::CompanyStep;
-use crate::enroll::contact::ContactStep;
-use crate::enroll::done::DoneStep;
+use crate::dashboard::DashboardLayout;
 use crate::enroll::draft::Enrollment;
 use crate::enroll::layout::EnrollLayout;
-use crate::enroll::review::ReviewStep;
 use crate::enroll::welcome::Welcome;
 use crate::host::Host;
 use crate::i18n::{I18n, Locale};
 use crate::page::NotFound;
 use crate::session::Auth;
-use crate::verify::VerifyEmail;
 
 const LOCALE_KEY: &str = "pc-locale";
 
@@ -177,19 +171,19 @@ pub fn App(config: Config, root: web_sys::HtmlElement, embedded: bool) -> impl I
                     <Route path=path!("/") view=ToWelcome />
                     <ParentRoute path=path!("/enroll") view=EnrollLayout>
                         <Route path=path!("") view=Welcome />
-                        <Route path=path!("account") view=AccountStep />
-                        <Route path=path!("company") view=CompanyStep />
-                        <Route path=path!("contact") view=ContactStep />
-                        <Route path=path!("review") view=ReviewStep />
-                        <Route path=path!("agreement") view=AgreementStep />
-                        <Route path=path!("done") view=DoneStep />
+                        <Route path=path!("account") view=split::Account />
+                        <Route path=path!("company") view=split::Company />
+                        <Route path=path!("contact") view=split::Contact />
+                        <Route path=path!("review") view=split::Review />
+                        <Route path=path!("agreement") view=split::Agreement />
+                        <Route path=path!("done") view=split::Done />
                     </ParentRoute>
-                    <Route path=path!("/verify-email/:token") view=VerifyEmail />
+                    <Route path=path!("/verify-email/:token") view=split::Verify />
                     <ParentRoute path=path!("/dashboard") view=DashboardLayout>
-                        <Route path=path!("") view=Overview />
-                        <Route path=path!("settings/partner-profile") view=PartnerProfile />
-                        <Route path=path!("settings/users") view=UserManagement />
-                        <Route path=path!("agreements/:id") view=AgreementPage />
+                        <Route path=path!("") view=split::Overview />
+                        <Route path=path!("settings/partner-profile") view=split::Profile />
+                        <Route path=path!("settings/users") view=split::Users />
+                        <Route path=path!("agreements/:id") view=split::AgreementView />
                     </ParentRoute>
                 </Routes>
             </div>
@@ -224,6 +218,7 @@ fn RouteFocus() -> impl IntoView {
     Effect::new(move |prev: Option<String>| {
         let p = path.get();
         if prev.is_some_and(|prev| prev != p) {
+            split::navigated();
             host.focus_heading_soon();
         }
         p

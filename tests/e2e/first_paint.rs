@@ -3,8 +3,8 @@
 //! the person types and submits meanwhile survives the app taking over.
 //!
 //! The pages come from a plain static host (the operator's nginx or CDN)
-//! that picks a locale's file by the documented rule and can hold every
-//! `.wasm` answer until the test lets it go; the API is the real server.
+//! that picks a locale's file by the documented rule and can hold the main
+//! module's wasm until the test lets it go; the API is the real server.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use crate::*;
 /// A static host for the root build, with the README's language rule.
 struct HeldHost {
     origin: String,
-    /// `true` lets the wasm through; `false` holds it.
+    /// `true` lets the main module through; `false` holds it.
     release: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -99,7 +99,10 @@ impl HeldHost {
                     let Some(bytes) = bytes else {
                         return (StatusCode::NOT_FOUND, "not found").into_response();
                     };
-                    if path.ends_with(".wasm") {
+                    // The main module: without it nothing runs. (Holding
+                    // the route's chunks too would fill the browser's six
+                    // connections with held preloads.)
+                    if path.ends_with("_bg.wasm") {
                         let _ = held.wait_for(|go| *go).await;
                     }
                     bytes

@@ -10,6 +10,7 @@
 mod a11y;
 mod account;
 mod bench;
+mod chunks;
 mod dashboard;
 mod first_paint;
 mod hosting;

@@ -33,6 +33,7 @@ pub fn run(dist: &Path, public_url: &str) -> Res {
     let template = std::fs::read_to_string(dist.join("index.html"))
         .map_err(|e| format!("{}/index.html: {e}", dist.display()))?;
     let early = write_early(dist, public_url)?;
+    let chunks = crate::split::read_manifest(dist)?.unwrap_or_default();
     let default = default_locale(dist);
 
     let server = StaticServer::start(dist.to_path_buf(), public_url.to_owned())?;
@@ -48,7 +49,9 @@ pub fn run(dist: &Path, public_url: &str) -> Res {
                     page.url
                 );
                 let dom = driver.render(&url)?;
+                let preloads = crate::split::preload_tags(&chunks, page.route, public_url);
                 let html = page_html(&template, &dom, locale, &early)
+                    .and_then(|h| add_preloads(h, &preloads))
                     .map_err(|e| format!("{} ({locale}): {e}", page.url))?;
                 let mut outs = vec![dist.join(locale).join(page.file)];
                 if locale == default {
@@ -211,6 +214,15 @@ pub fn page_html(template: &str, dom: &str, locale: &str, early: &str) -> Result
     let script_at = out.find("<script").ok_or("index.html has no script")?;
     out.insert_str(script_at, &format!("{early}\n"));
     Ok(out)
+}
+
+/// The page's chunks start loading with the main module (README ›
+/// Performance): tags at the end of the head.
+fn add_preloads(html: String, tags: &str) -> Result<String, String> {
+    if tags.is_empty() {
+        return Ok(html);
+    }
+    replace_once(&html, "</head>", &format!("{tags}</head>"))
 }
 
 fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {

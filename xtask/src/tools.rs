@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{cargo, sh, step, Res, BINARYEN_VERSION, TRUNK_VERSION};
+use crate::{cargo, sh, step, Res, BINARYEN_VERSION, TRUNK_VERSION, WASM_SPLIT_VERSION};
 
 fn output(cmd: &str, args: &[&str]) -> Option<String> {
     Command::new(cmd)
@@ -344,6 +344,28 @@ pub fn bootstrap(root: &Path) -> Res {
         println!("  trunk {TRUNK_VERSION}: present");
     } else {
         sh(cargo().args(["install", "trunk", "--locked", "--version", TRUNK_VERSION]))?;
+    }
+
+    // wasm-split-cli, pinned: cuts the release build into route chunks
+    // (xtask/src/split.rs) with the splitter leptos's `wasm_split` targets.
+    let installed = output("cargo", &["install", "--list"]).unwrap_or_default();
+    let split_pkg = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
+    if installed.lines().any(|l| l.trim() == split_pkg)
+        && output("wasm-split-cli", &["--help"]).is_some()
+    {
+        println!("  wasm-split-cli {WASM_SPLIT_VERSION}: present");
+    } else {
+        sh(cargo().args([
+            "install",
+            "wasm_split_cli_support",
+            "--locked",
+            "--version",
+            WASM_SPLIT_VERSION,
+            "--features",
+            "build-binary",
+            "--bin",
+            "wasm-split-cli",
+        ]))?;
     }
 
     // wasm-bindgen CLI at exactly the library's version (trunk checks).

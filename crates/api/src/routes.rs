@@ -98,6 +98,28 @@ impl Route {
         }
     }
 
+    /// The code-split chunk the page's code is in (`src/split.rs` of the
+    /// app, one `#[wasm_split]` module per name; pages that are used together
+    /// share one); `None` for a page of the
+    /// main module. The release build preloads it on the route's static
+    /// page and checks that the names here and the build's agree.
+    pub fn chunk(self) -> Option<&'static str> {
+        match self {
+            Route::Welcome => None,
+            Route::Account => Some("account"),
+            Route::Company => Some("journey"),
+            Route::Contact => Some("journey"),
+            Route::Review => Some("journey"),
+            Route::Agreement => Some("journey"),
+            Route::Done => Some("journey"),
+            Route::VerifyEmail => Some("verify"),
+            Route::Dashboard => Some("dashboard"),
+            Route::PartnerProfile => Some("settings"),
+            Route::Users => Some("settings"),
+            Route::AgreementView => Some("dashboard"),
+        }
+    }
+
     /// In the dashboard's frame (its navigation beside the page).
     pub fn in_dashboard(self) -> bool {
         self.pattern().starts_with("/dashboard")
