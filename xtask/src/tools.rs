@@ -348,7 +348,7 @@ pub fn bootstrap(root: &Path) -> Res {
 
     // wasm-split-cli, pinned: cuts the release build into route chunks
     // (xtask/src/split.rs) with the splitter leptos's `wasm_split` targets.
-    let installed = output("cargo", &["install", "--list"]).unwrap_or_default();
+    let installed = output(&crate::cargo_exe(), &["install", "--list"]).unwrap_or_default();
     let split_pkg = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
     if installed.lines().any(|l| l.trim() == split_pkg)
         && output("wasm-split-cli", &["--help"]).is_some()
