@@ -1,13 +1,13 @@
 //! Route-level code splitting. Every page but the journey's welcome (and
-//! the layouts and the not-found page) lives in a chunk of its own, fetched
-//! when a route first needs it: the release build (`cargo xtask`, feature
+//! the layouts and the not-found page) lives in a split, with the pages
+//! used together, fetched when a route first needs it: the release build (`cargo xtask`, feature
 //! `split`) cuts the wasm at each `#[wasm_split]` function below with
 //! `wasm-split-cli`, and each route's static page preloads the chunks it
 //! needs beside the main module. Without the feature (`trunk serve`, the
 //! component tests) the same pages are plain function calls.
 //!
-//! While a chunk is on its way the page keeps its place in the layout and
-//! holds the static page's takeover; when it cannot be fetched (offline
+//! While a chunk is on its way, an empty placeholder holds the static
+//! page's takeover (the layout around it stays); when it cannot be fetched (offline
 //! mid-journey), the retry banner says so and fetching again is one click
 //! away. Nothing typed is lost: answers live in the draft, not in the page.
 //! The placeholder carries `prerender::WAIT_ATTR`, so a static page is
@@ -52,7 +52,7 @@ enum State {
     Ready,
 }
 
-/// The page `load` brings, in reserved space until it is here.
+/// The page `load` brings, once it is here.
 fn lazily<F>(load: fn() -> F) -> impl IntoView
 where
     F: Future<Output = Result<AnyView, ChunkError>> + 'static,
