@@ -2,8 +2,8 @@
 //! the layouts and the not-found page) lives in a split, with the pages
 //! used together, fetched when a route first needs it: the release build (`cargo xtask`, feature
 //! `split`) cuts the wasm at each `#[wasm_split]` function below with
-//! `wasm-split-cli`, and each route's static page preloads the chunks it
-//! needs beside the main module. Without the feature (`trunk serve`, the
+//! `wasm-split-cli`, and each route's static page names the chunks it
+//! needs, which the chunk loader starts beside the main module. Without the feature (`trunk serve`, the
 //! component tests) the same pages are plain function calls.
 //!
 //! While a chunk is on its way, an empty placeholder holds the static

@@ -101,7 +101,7 @@ impl HeldHost {
                     };
                     // The main module: without it nothing runs. (Holding
                     // the route's chunks too would fill the browser's six
-                    // connections with held preloads.)
+                    // connections with held fetches.)
                     if path.ends_with("_bg.wasm") {
                         let _ = held.wait_for(|go| *go).await;
                     }

@@ -23,14 +23,14 @@ pub fn run(root: &Path) -> Result<(), String> {
 
     step("sizes: what a first visit loads");
     println!(
-        "  Every route paints from its own static page, then loads the same app:\n  \
-         the app is one bundle."
+        "  Every route paints from its own static page, then loads the main module\n  \
+         and the chunks its page names."
     );
     sizes::report(&root.join("dist"))?;
     sizes::route_report(&root.join("dist"))?;
 
-    step("wasm: biggest contributors (twiggy top, before wasm-opt)");
-    let wasm = target_dir(root).join("wasm-bindgen/release/partner-center_bg.wasm");
+    step("wasm: the main module's biggest contributors (twiggy top, after the split, before wasm-bindgen and wasm-opt)");
+    let wasm = target_dir(root).join("split-work/partner-center.wasm");
     sh(Command::new(&twiggy).args(["top", "-n", "15"]).arg(&wasm))?;
 
     let browser = browser_timings(root)?;

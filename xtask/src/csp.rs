@@ -4,6 +4,11 @@
 //! becomes a `pc-base` meta tag the app reads. It also writes
 //! `partner-center.js`, the entry point for host pages that embed the app
 //! (`embed.js` with the build's hashed file names filled in).
+//!
+//! The start-up script fetches the main module itself, with the integrity
+//! of trunk's `<link rel="preload">` for it, and that preload goes: WebKit
+//! never hands an `as="fetch"` preload to `fetch()`, so it downloaded the
+//! main module twice.
 
 use std::fs;
 use std::path::Path;
@@ -27,15 +32,20 @@ pub fn rewrite(
     mut write: impl FnMut(&str, &str) -> Result<(), String>,
 ) -> Result<String, String> {
     let open = "<script type=\"module\">";
-    let start = html
-        .find(open)
-        .ok_or("index.html has no inline module script to move (is it already external?)")?;
-    let body_start = start + open.len();
-    let end = html[body_start..]
-        .find("</script>")
-        .map(|i| body_start + i)
-        .ok_or("index.html: unterminated inline script")?;
-    let script = html[body_start..end].trim().to_owned();
+    let inline = |html: &str| -> Result<(usize, usize), String> {
+        let start = html
+            .find(open)
+            .ok_or("index.html has no inline module script to move (is it already external?)")?;
+        let end = html[start..]
+            .find("</script>")
+            .map(|i| start + i)
+            .ok_or("index.html: unterminated inline script")?;
+        Ok((start, end))
+    };
+    let (start, end) = inline(html)?;
+    let (html, script) = fetch_main_module(html, html[start + open.len()..end].trim());
+    let html = html.as_str();
+    let (start, end) = inline(html)?;
     // Where the app's files are: trunk's <base href>, if any.
     let base = html
         .find("<base href=\"")
@@ -77,6 +87,39 @@ pub fn rewrite(
     Ok(out)
 }
 
+/// The page without trunk's preload of the main module, and the start-up
+/// script fetching it instead, with the preload's integrity. Unchanged
+/// when there is no such preload.
+fn fetch_main_module(html: &str, script: &str) -> (String, String) {
+    let Some(wasm) = between(script, "module_or_path: '", '\'') else {
+        return (html.to_owned(), script.to_owned());
+    };
+    let href = format!("href=\"{wasm}\"");
+    let tag = html
+        .match_indices("<link rel=\"preload\"")
+        .find_map(|(i, _)| {
+            let len = html[i..].find('>')? + 1;
+            let tag = &html[i..i + len];
+            tag.contains(&href).then_some((i, len))
+        });
+    let Some((at, len)) = tag else {
+        return (html.to_owned(), script.to_owned());
+    };
+    let integrity = between(&html[at..at + len], "integrity=\"", '"').unwrap_or("");
+    let fetch = if integrity.is_empty() {
+        format!("fetch('{wasm}')")
+    } else {
+        format!("fetch('{wasm}', {{ integrity: '{integrity}' }})")
+    };
+    let script = script.replace(
+        &format!("module_or_path: '{wasm}'"),
+        &format!("module_or_path: {fetch}"),
+    );
+    let mut html = html.to_owned();
+    html.replace_range(at..at + len, "");
+    (html, script)
+}
+
 /// The stable name host pages load.
 pub const EMBED_NAME: &str = "partner-center.js";
 
@@ -101,7 +144,11 @@ fn embed_entry(html: &str, script: &str, base: &str) -> Result<String, String> {
         .ok_or_else(|| format!("index.html: cannot find the {what} for {EMBED_NAME}"))
     };
     let js = relative("app's JavaScript", between(script, "from '", '\''))?;
-    let wasm = relative("app's wasm", between(script, "module_or_path: '", '\''))?;
+    let wasm = relative(
+        "app's wasm",
+        between(script, "module_or_path: '", '\'')
+            .or_else(|| between(script, "module_or_path: fetch('", '\'')),
+    )?;
     let css = relative(
         "stylesheet",
         between(html, "<link rel=\"stylesheet\" href=\"", '"'),
@@ -118,7 +165,7 @@ mod tests {
 
     #[test]
     fn the_inline_script_moves_out_and_base_becomes_meta() {
-        let html = "<head><base href=\"/portal/\" />\n<script type=\"module\">\nimport init, * as bindings from '/portal/app-0123.js';\nawait init({ module_or_path: '/portal/app-0123_bg.wasm' });\n</script><link rel=\"stylesheet\" href=\"/portal/s-99.css\"/></head>";
+        let html = "<head><base href=\"/portal/\" />\n<script type=\"module\">\nimport init, * as bindings from '/portal/app-0123.js';\nawait init({ module_or_path: '/portal/app-0123_bg.wasm' });\n</script><link rel=\"stylesheet\" href=\"/portal/s-99.css\"/><link rel=\"preload\" href=\"/portal/app-0123_bg.wasm\" crossorigin=\"anonymous\" integrity=\"sha384-W\" as=\"fetch\" type=\"application/wasm\"></head>";
         let mut written = vec![];
         let out = rewrite(html, |n, b| {
             written.push((n.to_owned(), b.to_owned()));
@@ -127,6 +174,16 @@ mod tests {
         .unwrap();
         assert_eq!(written.len(), 2);
         assert!(written[0].0.starts_with("loader-") && written[0].1.contains("await init("));
+        // The script fetches the main module, with the preload's integrity,
+        // and the preload (which WebKit would not use) is gone.
+        assert!(
+            written[0].1.contains(
+                "init({ module_or_path: fetch('/portal/app-0123_bg.wasm', { integrity: 'sha384-W' }) })"
+            ),
+            "{}",
+            written[0].1
+        );
+        assert!(!out.contains("rel=\"preload\""), "{out}");
         let (name, embed) = &written[1];
         assert_eq!(name, EMBED_NAME);
         assert!(embed.contains("from \"./app-0123.js\""), "{embed}");

@@ -49,7 +49,7 @@ pub fn run(dist: &Path, public_url: &str) -> Res {
                     page.url
                 );
                 let dom = driver.render(&url)?;
-                let preloads = crate::split::preload_tags(&chunks, page.route, public_url);
+                let preloads = crate::split::chunk_tags(&chunks, page.route);
                 let html = page_html(&template, &dom, locale, &early)
                     .and_then(|h| add_preloads(h, &preloads))
                     .map_err(|e| format!("{} ({locale}): {e}", page.url))?;
@@ -216,8 +216,8 @@ pub fn page_html(template: &str, dom: &str, locale: &str, early: &str) -> Result
     Ok(out)
 }
 
-/// The page's chunks start loading with the main module (README ›
-/// Performance): tags at the end of the head.
+/// The page's chunks, which the loader starts with the main module (README
+/// › Sizes): tags at the end of the head.
 fn add_preloads(html: String, tags: &str) -> Result<String, String> {
     if tags.is_empty() {
         return Ok(html);

@@ -96,7 +96,14 @@ pub fn headers_manifest(dist: &Path, public_url: &str) -> Result<String, String>
 /// wasm, styles, icons), plus the page and the runtime configuration.
 pub fn initial_assets(index: &str) -> Vec<String> {
     let mut out = vec!["index.html".to_owned(), "config.json".to_owned()];
-    for attr in ["href=\"", "src=\"", "from '", "module_or_path: '"] {
+    for attr in [
+        "href=\"",
+        "src=\"",
+        "from '",
+        "module_or_path: '",
+        "module_or_path: fetch('",
+        "<meta name=\"pc-chunk\" content=\"",
+    ] {
         for (i, _) in index.match_indices(attr) {
             let rest = &index[i + attr.len()..];
             let end = rest.find(['"', '\'']).unwrap_or(rest.len());
@@ -260,7 +267,8 @@ mod tests {
 import init, * as bindings from '/app-0123.js';
 const wasm = await init({ module_or_path: '/app-0123_bg.wasm' });
 </script><link rel="stylesheet" href="/main-abcd.css" integrity="x"/>
-<link rel="icon" href="/favicon-1.svg"/><link rel="modulepreload" href="/app-0123.js">"#;
+<link rel="icon" href="/favicon-1.svg"/><link rel="modulepreload" href="/app-0123.js">
+<meta name="pc-chunk" content="split_account-ab.wasm">"#;
         assert_eq!(
             initial_assets(index),
             [
@@ -269,7 +277,8 @@ const wasm = await init({ module_or_path: '/app-0123_bg.wasm' });
                 "main-abcd.css",
                 "favicon-1.svg",
                 "app-0123.js",
-                "app-0123_bg.wasm"
+                "app-0123_bg.wasm",
+                "split_account-ab.wasm"
             ]
         );
     }

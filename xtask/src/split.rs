@@ -7,6 +7,12 @@
 //! names each file by its content hash, lets each chunk's fetch check its
 //! integrity (SRI), and puts the result in place of trunk's unsplit files.
 //!
+//! A route's static page names its chunks in `<meta name="pc-chunk">`
+//! tags; the loader starts those fetches as it is evaluated, before the
+//! main module is instantiated, so a deep link has no waterfall. (Not
+//! `<link rel="preload">`: WebKit never hands a preload to `fetch()`, and
+//! Firefox not to one with `integrity`, so both fetched each chunk twice.)
+//!
 //! The chunk loader (`__wasm_split-<hash>.js`) and the main module import
 //! each other, so one hash over everything the split produced names both.
 
@@ -143,12 +149,13 @@ pub fn run(dist: &Path, target: &Path) -> Res {
         let stem = c.trim_end_matches(".wasm");
         let file = format!("{stem}-{}.wasm", hex(&data));
         let integrity = sri(&data);
-        loader = add_integrity(&loader, c, &file, &integrity)?;
+        loader = fetch_through_early(&loader, c, &file)?;
         write(&dist.join(&file), &data)?;
         renamed.insert(stem.to_owned(), Chunk { file, integrity });
     }
     let manifest = manifest(&loader, &renamed)?;
     check_routes(&manifest)?;
+    loader.push_str(&early_fetches(&renamed));
 
     // One hash for the pair that import each other.
     let js = String::from_utf8(read(&bindgen.join(format!("{BIN}.js")))?)
@@ -212,12 +219,49 @@ fn replace_all(text: &str, old: &str, new: &str) -> Result<String, String> {
     Ok(text.replace(old, new))
 }
 
-/// The loader fetches `file` (renamed from `old`) and checks `integrity`.
-fn add_integrity(loader: &str, old: &str, file: &str, integrity: &str) -> Result<String, String> {
+/// The loader fetches `file` (renamed from `old`) through `__pcFetch`
+/// (`early_fetches`), which checks its integrity.
+fn fetch_through_early(loader: &str, old: &str, file: &str) -> Result<String, String> {
     let from = format!("fetch(new URL(\"./{old}\", import.meta.url))");
-    let to =
-        format!("fetch(new URL(\"./{file}\", import.meta.url), {{ integrity: \"{integrity}\" }})");
+    let to = format!("__pcFetch(\"./{file}\")");
     replace_all(loader, &from, &to)
+}
+
+/// Appended to the loader: every chunk's fetch, with its integrity (SRI);
+/// the chunks the page names in `<meta name="pc-chunk">` start at once.
+/// An early fetch serves one load: a load that failed fetches anew.
+fn early_fetches(chunks: &BTreeMap<String, Chunk>) -> String {
+    let table: serde_json::Map<String, serde_json::Value> = chunks
+        .values()
+        .map(|c| (format!("./{}", c.file), c.integrity.clone().into()))
+        .collect();
+    format!(
+        r#"
+/* Partner Center: each chunk is fetched with its integrity; those the page
+   names in <meta name="pc-chunk"> start now, beside the main module. */
+const __pcIntegrity = {};
+const __pcEarly = new Map();
+function __pcStart(file) {{
+    const f = fetch(new URL(file, import.meta.url), {{ integrity: __pcIntegrity[file] }});
+    f.catch(() => {{}});
+    return f;
+}}
+function __pcFetch(file) {{
+    const early = __pcEarly.get(file);
+    __pcEarly.delete(file);
+    return early || __pcStart(file);
+}}
+if (typeof document !== "undefined") {{
+    for (const m of document.querySelectorAll('meta[name="pc-chunk"]')) {{
+        const file = "./" + m.getAttribute("content");
+        if (Object.prototype.hasOwnProperty.call(__pcIntegrity, file) && !__pcEarly.has(file)) {{
+            __pcEarly.set(file, __pcStart(file));
+        }}
+    }}
+}}
+"#,
+        serde_json::Value::Object(table)
+    )
 }
 
 /// Reads from the loader which chunks each split needs: its loader
@@ -433,20 +477,16 @@ pub fn read_manifest(dist: &Path) -> Result<Option<Manifest>, String> {
         .ok_or_else(|| format!("{}: not a chunk manifest", path.display()))
 }
 
-/// The `<link rel="preload">` tags that start a route's chunks with the
-/// main module, so a deep link has no waterfall.
-pub fn preload_tags(manifest: &Manifest, route: Option<Route>, base: &str) -> String {
+/// The `<meta name="pc-chunk">` tags that name a route's chunks, which the
+/// loader then starts beside the main module, so a deep link has no
+/// waterfall.
+pub fn chunk_tags(manifest: &Manifest, route: Option<Route>) -> String {
     let Some(needs) = route.and_then(Route::chunk).and_then(|n| manifest.get(n)) else {
         return String::new();
     };
     needs
         .iter()
-        .map(|c| {
-            format!(
-                "<link rel=\"preload\" href=\"{base}{}\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\" integrity=\"{}\">",
-                c.file, c.integrity
-            )
-        })
+        .map(|c| format!("<meta name=\"pc-chunk\" content=\"{}\">", c.file))
         .collect()
 }
 
@@ -486,18 +526,10 @@ export const __wasm_split_load_account = wrapAsyncCb(makeLoad(() => async (_imp)
             ("chunk_6", "chunk_6-aa.wasm"),
             ("split_journey", "split_journey-bb.wasm"),
         ] {
-            js = add_integrity(
-                &js,
-                &format!("{stem}.wasm"),
-                file,
-                &format!("sha384-{file}"),
-            )
-            .unwrap();
+            js = fetch_through_early(&js, &format!("{stem}.wasm"), file).unwrap();
             renamed.insert(stem.to_owned(), chunk(file));
         }
-        assert!(js.contains(
-            r#"fetch(new URL("./split_journey-bb.wasm", import.meta.url), { integrity: "sha384-split_journey-bb.wasm" })"#
-        ));
+        assert!(js.contains(r#"const src = __pcFetch("./split_journey-bb.wasm");"#));
         assert!(!js.contains("\"./chunk_6.wasm\""));
         let m = manifest(&js, &renamed).unwrap();
         assert_eq!(
@@ -508,12 +540,17 @@ export const __wasm_split_load_account = wrapAsyncCb(makeLoad(() => async (_imp)
         assert_eq!(m["account"], [chunk("chunk_6-aa.wasm")]);
         assert_eq!(from_json(&to_json(&m)), Some(m.clone()));
 
-        let tags = preload_tags(&m, Some(Route::Company), "/portal/");
-        assert_eq!(tags.matches("<link rel=\"preload\"").count(), 2);
-        assert!(tags.contains("href=\"/portal/split_journey-bb.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin=\"anonymous\" integrity=\"sha384-split_journey-bb.wasm\""));
-        assert_eq!(preload_tags(&m, Some(Route::Welcome), "/"), "");
-        assert_eq!(preload_tags(&m, None, "/"), "");
-        assert!(add_integrity(&js, "missing.wasm", "x", "y").is_err());
+        let early = early_fetches(&renamed);
+        assert!(early.contains(r#""./split_journey-bb.wasm":"sha384-split_journey-bb.wasm""#));
+        assert!(early.contains(r#"{ integrity: __pcIntegrity[file] }"#));
+
+        assert_eq!(
+            chunk_tags(&m, Some(Route::Company)),
+            r#"<meta name="pc-chunk" content="chunk_6-aa.wasm"><meta name="pc-chunk" content="split_journey-bb.wasm">"#
+        );
+        assert_eq!(chunk_tags(&m, Some(Route::Welcome)), "");
+        assert_eq!(chunk_tags(&m, None), "");
+        assert!(fetch_through_early(&js, "missing.wasm", "x").is_err());
         assert!(
             manifest("import {}", &renamed).is_err(),
             "an unsplit build is refused"

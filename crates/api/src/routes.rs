@@ -101,8 +101,9 @@ impl Route {
     /// The code-split chunk the page's code is in (`src/split.rs` of the
     /// app, one `#[wasm_split]` module per name; pages that are used together
     /// share one); `None` for a page of the
-    /// main module. The release build preloads it on the route's static
-    /// page and checks that the names here and the build's agree.
+    /// main module. The release build's static page for the route names
+    /// it, so that it starts with the main module, and the build checks
+    /// that the names here and the build's agree.
     pub fn chunk(self) -> Option<&'static str> {
         match self {
             Route::Welcome => None,
