@@ -45,7 +45,8 @@ commands:
   build                 install tools and build the release app (dist/) and server
   dist [--public-url P] install tools and build the app alone for a static host or
                         CDN under path P (default /), with a _headers cache and
-                        security manifest";
+                        security manifest
+  sizes                 print what each route of the built dist/ loads, brotli";
 
 fn main() -> ExitCode {
     STARTED.get_or_init(Instant::now);
@@ -64,6 +65,9 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&root),
         Some("build") => tools::bootstrap(&root).and_then(|_| build_release(&root)),
         Some("dist") => tools::bootstrap(&root).and_then(|_| dist(&root, &args[1..])),
+        Some("sizes") => sizes::report(&root.join("dist"))
+            .and_then(|_| sizes::route_report(&root.join("dist")))
+            .map(|_| ()),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

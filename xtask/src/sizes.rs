@@ -119,11 +119,30 @@ pub fn initial_assets(index: &str) -> Vec<String> {
     out
 }
 
+/// What a page of `dist` makes the browser fetch at start: what it names
+/// itself, and what the scripts it names fetch (the start-up script names
+/// the main module it fetches).
+pub fn page_assets(dist: &Path, html: &str) -> Vec<String> {
+    let mut out = initial_assets(html);
+    let scripts: Vec<String> = out.iter().filter(|a| a.ends_with(".js")).cloned().collect();
+    for js in scripts {
+        let Ok(text) = fs::read_to_string(dist.join(&js)) else {
+            continue;
+        };
+        for a in initial_assets(&text) {
+            if !out.contains(&a) {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
+
 /// Prints the sizes of what `/enroll` loads; returns the brotli total.
 pub fn report(dist: &Path) -> Result<u64, String> {
     let index =
         fs::read_to_string(dist.join("index.html")).map_err(|e| format!("dist/index.html: {e}"))?;
-    let assets = initial_assets(&index);
+    let assets = page_assets(dist, &index);
     println!(
         "  {:<48} {:>10} {:>10} {:>10}",
         "asset", "raw", "gzip", "brotli"
@@ -220,7 +239,7 @@ pub fn route_report(dist: &Path) -> Result<Vec<RouteSize>, String> {
             Err(_) => fs::read_to_string(dist.join("index.html"))
                 .map_err(|e| format!("dist/index.html: {e}"))?,
         };
-        let assets = initial_assets(&html);
+        let assets = page_assets(dist, &html);
         let (mut first_paint, mut total) = (0, 0);
         for a in &assets {
             let n = if a == "index.html" {
@@ -279,6 +298,30 @@ const wasm = await init({ module_or_path: '/app-0123_bg.wasm' });
                 "app-0123.js",
                 "app-0123_bg.wasm",
                 "split_account-ab.wasm"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_main_module_the_start_up_script_fetches_counts() {
+        let dir = std::env::temp_dir().join(format!("pc-assets-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(
+            dir.join("loader-1.js"),
+            "import init from '/app-0123.js';\nawait init({ module_or_path: fetch('/app-0123_bg.wasm', { integrity: 'x' }) });",
+        )
+        .unwrap();
+        let html = r#"<script type="module" src="/loader-1.js"></script>"#;
+        let assets = page_assets(&dir, html);
+        let _ = fs::remove_dir_all(&dir);
+        assert_eq!(
+            assets,
+            [
+                "index.html",
+                "config.json",
+                "loader-1.js",
+                "app-0123.js",
+                "app-0123_bg.wasm"
             ]
         );
     }
