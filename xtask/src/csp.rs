@@ -43,7 +43,7 @@ pub fn rewrite(
         Ok((start, end))
     };
     let (start, end) = inline(html)?;
-    let (html, script) = fetch_main_module(html, html[start + open.len()..end].trim());
+    let (html, script) = fetch_main_module(html, html[start + open.len()..end].trim())?;
     let html = html.as_str();
     let (start, end) = inline(html)?;
     // Where the app's files are: trunk's <base href>, if any.
@@ -88,36 +88,30 @@ pub fn rewrite(
 }
 
 /// The page without trunk's preload of the main module, and the start-up
-/// script fetching it instead, with the preload's integrity. Unchanged
-/// when there is no such preload.
-fn fetch_main_module(html: &str, script: &str) -> (String, String) {
-    let Some(wasm) = between(script, "module_or_path: '", '\'') else {
-        return (html.to_owned(), script.to_owned());
-    };
+/// script fetching it instead, with the preload's integrity. A build
+/// without that preload (or its integrity) is refused: the main module
+/// would load unchecked.
+fn fetch_main_module(html: &str, script: &str) -> Result<(String, String), String> {
+    let wasm = between(script, "module_or_path: '", '\'')
+        .ok_or("index.html: the start-up script names no main module")?;
     let href = format!("href=\"{wasm}\"");
-    let tag = html
+    let (at, len) = html
         .match_indices("<link rel=\"preload\"")
         .find_map(|(i, _)| {
             let len = html[i..].find('>')? + 1;
-            let tag = &html[i..i + len];
-            tag.contains(&href).then_some((i, len))
-        });
-    let Some((at, len)) = tag else {
-        return (html.to_owned(), script.to_owned());
-    };
-    let integrity = between(&html[at..at + len], "integrity=\"", '"').unwrap_or("");
-    let fetch = if integrity.is_empty() {
-        format!("fetch('{wasm}')")
-    } else {
-        format!("fetch('{wasm}', {{ integrity: '{integrity}' }})")
-    };
+            html[i..i + len].contains(&href).then_some((i, len))
+        })
+        .ok_or_else(|| format!("index.html has no preload of {wasm} to take its integrity from"))?;
+    let integrity = between(&html[at..at + len], "integrity=\"", '"')
+        .filter(|i| !i.is_empty())
+        .ok_or_else(|| format!("index.html: the preload of {wasm} has no integrity"))?;
     let script = script.replace(
         &format!("module_or_path: '{wasm}'"),
-        &format!("module_or_path: {fetch}"),
+        &format!("module_or_path: fetch('{wasm}', {{ integrity: '{integrity}' }})"),
     );
     let mut html = html.to_owned();
     html.replace_range(at..at + len, "");
-    (html, script)
+    Ok((html, script))
 }
 
 /// The stable name host pages load.
@@ -184,6 +178,16 @@ mod tests {
             written[0].1
         );
         assert!(!out.contains("rel=\"preload\""), "{out}");
+        // Without the preload's integrity the main module would load
+        // unchecked: refused.
+        let bare = html.replace(" integrity=\"sha384-W\"", "");
+        assert!(rewrite(&bare, |_, _| Ok(()))
+            .unwrap_err()
+            .contains("no integrity"));
+        let none = html.replace("rel=\"preload\"", "rel=\"prefetch\"");
+        assert!(rewrite(&none, |_, _| Ok(()))
+            .unwrap_err()
+            .contains("no preload"));
         let (name, embed) = &written[1];
         assert_eq!(name, EMBED_NAME);
         assert!(embed.contains("from \"./app-0123.js\""), "{embed}");
