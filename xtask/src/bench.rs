@@ -135,6 +135,9 @@ pub fn start_server(root: &Path, url: &str) -> Result<Server, String> {
             "0",
             "--cookie-secure",
             "never",
+            // Links in emails point at the app; this server is the app.
+            "--app-url",
+            "http://127.0.0.1/",
         ])
         .arg("--dist")
         .arg(root.join("dist"))

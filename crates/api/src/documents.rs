@@ -35,13 +35,14 @@ pub fn check(bytes: &[u8]) -> Result<&'static str, &'static str> {
     sniff(bytes).ok_or("document_type")
 }
 
-/// A file name as kept: its last path part, control characters removed,
+/// A file name as kept: its last path part, control, direction and
+/// invisible characters removed (`validation::free_text_char`),
 /// at most `NAME_MAX` characters; "document" when nothing is left.
 pub fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let kept: String = base
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| crate::validation::free_text_char(*c))
         .take(NAME_MAX)
         .collect();
     let kept = kept.trim();

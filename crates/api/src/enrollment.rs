@@ -60,7 +60,7 @@ fn length(errors: &mut FieldErrors, field: &str, value: &str, required: bool, ma
         push(errors, field, "required");
     } else if n > max {
         push(errors, field, "too_long");
-    } else if value.chars().any(char::is_control) {
+    } else if !crate::validation::free_text(value) {
         push(errors, field, "invalid_chars");
     }
 }
@@ -297,6 +297,22 @@ pub struct PartnerAccount {
     /// can no longer change.
     #[serde(default)]
     pub legal_name_locked: bool,
+    /// The mail server refused the latest verification email for good: the
+    /// contact's address needs changing before the check can go on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_bounce: Option<EmailBounce>,
+}
+
+/// A verification email the mail server refused for good.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailBounce {
+    /// The address it was sent to: the primary contact's.
+    pub email: String,
+    /// When it was refused (Unix seconds).
+    pub failed_at: i64,
+    /// The mail server's answer, e.g. `550 5.1.1 mailbox unavailable`.
+    pub reason: String,
 }
 
 #[cfg(test)]

@@ -75,6 +75,8 @@ pub const CODES: &[&str] = &[
     "check_not_reviewable",
     "admin_disabled",
     "operator_token_invalid",
+    "busy",
+    "timeout",
 ];
 
 fn about_blank() -> String {

@@ -143,6 +143,7 @@ mod tests {
             created_at: 0,
             agreements: vec![],
             legal_name_locked: locked,
+            email_bounce: None,
         }
     }
 

@@ -78,6 +78,15 @@ impl ReviewRequest {
             (Decision::Reject, Some(r)) if r.chars().count() > REASON_MAX_CHARS => {
                 push(&mut errors, "reason", "too_long")
             }
+            // Lines are fine in a reason; direction overrides and invisible
+            // characters are not (it is quoted in emails and on the page).
+            (Decision::Reject, Some(r))
+                if !r
+                    .chars()
+                    .all(|c| c == '\n' || crate::validation::free_text_char(c)) =>
+            {
+                push(&mut errors, "reason", "invalid_chars")
+            }
             _ => {}
         }
         if errors.is_empty() {
@@ -115,6 +124,9 @@ pub struct ReviewItem {
     /// Supporting documents uploaded with Fix now, oldest first.
     #[serde(default)]
     pub documents: Vec<DocumentSummary>,
+    /// The latest verification email, refused for good by the mail server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_bounce: Option<crate::EmailBounce>,
 }
 
 /// A supporting document as the reviewer's queue lists it; the file is at

@@ -48,6 +48,7 @@ pub const CODES: &[&str] = &[
     "invalid_type",
     "unknown_field",
     "missing_field",
+    "unrepresentable_character",
 ];
 
 /// The English text for a code: what the server sends beside the code, and
@@ -83,7 +84,8 @@ pub fn default_message(code: &str) -> &'static str {
         "domain_taken" => "This domain already has a work account. Sign in with it instead.",
         "email_taken" => "This email already has a work account. Sign in with it instead.",
         "invalid_type" => "This value has the wrong type.",
-        "invalid_chars" => "Remove line breaks and other control characters.",
+        "invalid_chars" => "Remove line breaks, direction marks and other invisible characters.",
+        "unrepresentable_character" => "Remove the null character (U+0000): it cannot be stored.",
         "country_unknown" => "Choose a country from the list.",
         "state_unknown" => "Choose a state or province from the list.",
         "postal_invalid" => "Enter a postal code in the format used in this country.",
@@ -264,6 +266,40 @@ pub fn person_name(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// Whether `c` may stand in free text (a company name, an address, a
+/// reviewer's reason): not a control character, line or paragraph
+/// separator, not a bidirectional override, embedding, isolate or mark
+/// (which can make "Contoso LTD Bank" read as another name in an email
+/// subject), and not an invisible formatting character. Zero-width
+/// (non-)joiners stay: scripts such as Persian and Devanagari need them.
+pub fn free_text_char(c: char) -> bool {
+    let u = c as u32;
+    let refused = c.is_control()
+        || matches!(u,
+            0x061C                  // Arabic letter mark
+            | 0x200B                // zero-width space
+            | 0x200E | 0x200F       // left-to-right and right-to-left marks
+            | 0x2028 | 0x2029       // line and paragraph separators
+            | 0x202A..=0x202E       // embeddings and overrides
+            | 0x2060..=0x2064       // word joiner, invisible operators
+            | 0x2066..=0x2069       // isolates
+            | 0x206A..=0x206F       // deprecated format characters
+            | 0xFEFF                // zero-width no-break space (BOM)
+            | 0xFFF9..=0xFFFB       // interlinear annotation
+            | 0x180E                // Mongolian vowel separator
+            | 0x00AD                // soft hyphen
+            | 0x034F                // combining grapheme joiner
+            | 0x115F | 0x1160 | 0x3164 | 0xFFA0 // Hangul fillers
+            | 0xE0000..=0xE007F     // tag characters
+        );
+    !refused
+}
+
+/// `free_text_char` for every character of `value`.
+pub fn free_text(value: &str) -> bool {
+    value.chars().all(free_text_char)
+}
+
 fn is_combining_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
@@ -421,6 +457,26 @@ mod tests {
         );
         assert_eq!(code(company_domain("gmail.com")), "domain_consumer");
         assert_eq!(code(company_domain("Contoso.COM.")), "");
+    }
+
+    #[test]
+    fn free_text_refuses_direction_overrides_and_invisible_characters() {
+        assert!(free_text("台灣康拓股份有限公司"));
+        assert!(free_text("Contoso Ltd. — Bank & Co."));
+        assert!(free_text("می\u{200C}خواهم")); // ZWNJ stays
+        for bad in [
+            "Contoso \u{202E}LTD\u{202C} Bank",
+            "Contoso\u{2066}x\u{2069}",
+            "Con\u{200B}toso",
+            "Contoso\u{200F}",
+            "Contoso\u{FEFF}",
+            "Contoso\u{2028}Ltd",
+            "Contoso\u{E0041}",
+            "a\u{0}b",
+            "line\nbreak",
+        ] {
+            assert!(!free_text(bad), "{bad:?}");
+        }
     }
 
     #[test]

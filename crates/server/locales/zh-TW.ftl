@@ -6,6 +6,8 @@
 
 detail-malformed_json = 解析錯誤：{ $detail }
 detail-rate_limited = 請於 { $seconds } 秒後再試一次。
+detail-busy = 請於 { $seconds } 秒後再試一次，您送出的內容都沒有儲存。
+detail-timeout = 請再試一次。如果您正在儲存資料，請先確認是否已經儲存。
 detail-unavailable = 您送出的內容都沒有儲存。
 detail-internal = 如果一直發生，請與支援人員聯絡。
 detail-csrf_refused = 狀態變更的要求必須附上 X-Requested-With: partner-center 標頭，並來自應用程式本身的網站或允許的來源。

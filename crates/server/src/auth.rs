@@ -1,9 +1,9 @@
 //! Passwords (argon2id), sessions (random ids in an HttpOnly cookie, stored
-//! hashed) and the rate limits on sign-in and account creation.
+//! hashed), and the bounded pool that password hashes run in.
 
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -12,10 +12,9 @@ use axum::http::header::{COOKIE, HOST};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use base64::Engine;
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
 use crate::config::{Config, CookieSecure};
 use crate::error::ApiError;
@@ -36,6 +35,9 @@ pub struct Passwords {
     /// Verified against when the email is unknown, so that a wrong email and a
     /// wrong password take the same time.
     dummy_hash: String,
+    /// Hashes computed at once: each holds 19 MiB, so this bounds the
+    /// memory that a crowd of sign-ups can take.
+    slots: Arc<Semaphore>,
 }
 
 impl Default for Passwords {
@@ -44,8 +46,46 @@ impl Default for Passwords {
     }
 }
 
+/// How long a password check waits for a free slot before answering 503.
+pub const HASH_QUEUE_WAIT: Duration = Duration::from_secs(2);
+
 impl Passwords {
     pub fn new() -> Self {
+        Self::with_slots(4)
+    }
+
+    /// The hash slots, for tests that fill them.
+    pub fn slots(&self) -> &Arc<Semaphore> {
+        &self.slots
+    }
+
+    /// Runs `work` (hashing or verifying) on the blocking pool once a slot
+    /// is free; after `HASH_QUEUE_WAIT` without one, `ApiError::Busy`.
+    pub async fn run<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&Passwords) -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let busy = ApiError::Busy {
+            retry_after_secs: HASH_QUEUE_WAIT.as_secs().max(1),
+        };
+        let permit =
+            match tokio::time::timeout(HASH_QUEUE_WAIT, self.slots.clone().acquire_owned()).await {
+                Ok(Ok(p)) => p,
+                _ => {
+                    crate::metrics::hash_refused();
+                    return Err(busy);
+                }
+            };
+        let me = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _slot = permit;
+            work(&me)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))
+    }
+
+    pub fn with_slots(slots: usize) -> Self {
         let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let salt = SaltString::encode_b64(&random_bytes::<16>()).expect("salt");
@@ -53,7 +93,11 @@ impl Passwords {
             .hash_password(b"not a real password, only for timing", &salt)
             .expect("hash")
             .to_string();
-        Passwords { argon, dummy_hash }
+        Passwords {
+            argon,
+            dummy_hash,
+            slots: Arc::new(Semaphore::new(slots.max(1))),
+        }
     }
 
     pub fn hash(&self, password: &str) -> anyhow::Result<String> {
@@ -96,12 +140,32 @@ fn is_loopback_host(headers: &HeaderMap) -> bool {
         .get(HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    let name = if let Some(rest) = host.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
+    is_loopback_host_name(host)
+}
+
+/// Whether a `Host` value (name and optional port) names this machine's
+/// loopback: `localhost`, `*.localhost`, `127.x.x.x` or `[::1]`, and nothing
+/// but a port after it.
+pub fn is_loopback_host_name(host: &str) -> bool {
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((n, p)) => (n, p),
+            None => return false,
+        }
     } else {
-        host.split(':').next().unwrap_or("")
+        host.split_at(host.find(':').unwrap_or(host.len()))
     };
-    name == "localhost" || name.ends_with(".localhost") || name.starts_with("127.") || name == "::1"
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let name_ok = name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+        || name == "::1";
+    port_ok && name_ok
 }
 
 fn secure_attr(config: &Config, headers: &HeaderMap) -> &'static str {
@@ -248,59 +312,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
             .map(|c| c.0.ip().to_string())
             .unwrap_or_else(|| "unknown".into());
         Ok(ClientAddr(addr))
-    }
-}
-
-/// In-memory keyed limits. Bursts come from configuration; refill is fixed.
-pub struct Limits {
-    sign_in_by_email: DefaultKeyedRateLimiter<String>,
-    sign_in_by_addr: DefaultKeyedRateLimiter<String>,
-    create_by_addr: DefaultKeyedRateLimiter<String>,
-    duns_by_user: DefaultKeyedRateLimiter<String>,
-    resend_by_tenant: DefaultKeyedRateLimiter<String>,
-}
-
-fn quota(burst: u32, every_secs: u64) -> Quota {
-    Quota::with_period(std::time::Duration::from_secs(every_secs))
-        .expect("non-zero period")
-        .allow_burst(NonZeroU32::new(burst.max(1)).expect("non-zero"))
-}
-
-impl Limits {
-    pub fn new(config: &Config) -> Self {
-        Limits {
-            sign_in_by_email: RateLimiter::keyed(quota(config.sign_in_burst, 30)),
-            sign_in_by_addr: RateLimiter::keyed(quota(config.sign_in_burst.saturating_mul(4), 5)),
-            create_by_addr: RateLimiter::keyed(quota(config.create_account_burst, 60)),
-            duns_by_user: RateLimiter::keyed(quota(config.duns_burst, 6)),
-            resend_by_tenant: RateLimiter::keyed(quota(3, 60)),
-        }
-    }
-
-    fn check(limiter: &DefaultKeyedRateLimiter<String>, key: &str) -> Result<(), ApiError> {
-        limiter.check_key(&key.to_owned()).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            ApiError::RateLimited {
-                retry_after_secs: wait.as_secs().max(1),
-            }
-        })
-    }
-
-    pub fn sign_in(&self, addr: &str, email: &str) -> Result<(), ApiError> {
-        Self::check(&self.sign_in_by_addr, addr)?;
-        Self::check(&self.sign_in_by_email, email)
-    }
-
-    pub fn create_account(&self, addr: &str) -> Result<(), ApiError> {
-        Self::check(&self.create_by_addr, addr)
-    }
-
-    pub fn resend_email(&self, tenant_id: &str) -> Result<(), ApiError> {
-        Self::check(&self.resend_by_tenant, tenant_id)
-    }
-
-    pub fn duns_lookup(&self, user_id: &str) -> Result<(), ApiError> {
-        Self::check(&self.duns_by_user, user_id)
     }
 }
 

@@ -113,7 +113,8 @@ pub struct Config {
     pub in_flight_timeout_secs: i64,
 
     /// The app's public URL, for links in emails (e.g. https://partners.contoso.com/).
-    /// Without it, links use the origin the request came from.
+    /// Required, except with --dev on a loopback address: links never take
+    /// their host from a request.
     #[arg(long, env = "APP_URL")]
     pub app_url: Option<String>,
 
@@ -150,6 +151,51 @@ pub struct Config {
         default_value = "Partner Center <no-reply@partner-center.invalid>"
     )]
     pub mail_from: String,
+
+    /// How often each server looks for emails to send, in milliseconds.
+    #[arg(long, env = "OUTBOX_POLL_MS", default_value_t = 3000,
+          value_parser = clap::value_parser!(u64).range(50..=60_000))]
+    pub outbox_poll_ms: u64,
+
+    /// How long a server's claim on an email holds, in seconds: a server
+    /// that dies mid-send leaves its emails to the others after this.
+    #[arg(long, env = "OUTBOX_LEASE_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(i64).range(1..=3600))]
+    pub outbox_lease_secs: i64,
+
+    /// Password hashes (Argon2id, 19 MiB each) computed at once; beyond
+    /// them a sign-in or sign-up waits up to 2 s, then answers 503 with
+    /// Retry-After. Default: an eighth of the memory available at start,
+    /// at most 64 (and at least 1).
+    #[arg(long, env = "MAX_CONCURRENT_HASHES",
+          value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub max_concurrent_hashes: Option<u32>,
+
+    /// Open connections at most; beyond them new ones wait to be accepted.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_connections: u32,
+
+    /// A connection must send a request's headers within this many seconds.
+    #[arg(long, env = "HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub header_read_timeout_secs: u64,
+
+    /// A request (body included) must be answered within this many seconds,
+    /// else 408 (reading) or 503 (working).
+    #[arg(long, env = "REQUEST_TIMEOUT_SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout_secs: u64,
+
+    /// A kept-alive connection without a request for this many seconds is closed.
+    #[arg(long, env = "IDLE_TIMEOUT_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout_secs: u64,
+
+    /// Address of a second listener that serves only Prometheus metrics at
+    /// /metrics (e.g. 127.0.0.1:9464). Without it there are no metrics.
+    #[arg(long, env = "METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 
     /// Development mode: emails can be read at /dev/mailbox. Never in production.
     #[arg(long, env = "DEV_MODE")]
@@ -229,11 +275,25 @@ impl Config {
             return Err("--link-lifetime-minutes cannot be negative".into());
         }
         if let Some(url) = &self.app_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(format!(
-                    "--app-url {url:?} must start with http:// or https://"
-                ));
+            let host = url
+                .strip_prefix("http://")
+                .or_else(|| url.strip_prefix("https://"))
+                .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+            match host {
+                None => {
+                    return Err(format!(
+                        "--app-url {url:?} must start with http:// or https://"
+                    ))
+                }
+                Some(h) if h.is_empty() || h.contains(['@', ' ']) => {
+                    return Err(format!(
+                        "--app-url {url:?} must name a host, e.g. https://partners.contoso.com/"
+                    ))
+                }
+                Some(_) => {}
             }
+        } else if self.command.is_none() && !(self.dev && self.listen_addr().ip().is_loopback()) {
+            return Err("--app-url is required (e.g. https://partners.contoso.com/): links in emails point there, never at whatever host a request names. Only --dev on a loopback address may go without it".into());
         }
         if self.sign_in_burst == 0 || self.create_account_burst == 0 || self.duns_burst == 0 {
             return Err("rate-limit bursts must be at least 1".into());
@@ -249,6 +309,27 @@ impl Config {
             database_url,
             "--cookie-secure",
             "never",
+            "--app-url",
+            "http://127.0.0.1:8080/",
         ])
     }
+
+    /// How many password hashes may run at once (`--max-concurrent-hashes`,
+    /// else from the memory available now).
+    pub fn hash_slots(&self) -> usize {
+        if let Some(n) = self.max_concurrent_hashes {
+            return n as usize;
+        }
+        let available = available_memory_bytes().unwrap_or(1 << 30);
+        // 19 MiB a hash; an eighth of the memory for them.
+        ((available / 8) / (19 << 20)).clamp(1, 64) as usize
+    }
+}
+
+/// `MemAvailable` of /proc/meminfo, where there is one.
+fn available_memory_bytes() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
 }

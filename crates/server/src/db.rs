@@ -15,6 +15,9 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::Row;
 
+/// The schema's migrations, applied at start by the first server.
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
 /// A pool on SQLite or PostgreSQL, chosen by the URL's scheme at start.
 pub type Db = sqlx::AnyPool;
 
@@ -107,11 +110,25 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         .connect_with(opts)
         .await
         .with_context(|| format!("cannot open the database {shown}"))?;
-    sqlx::migrate!("./migrations")
+    MIGRATIONS
         .run(&pool)
         .await
         .context("cannot apply the database migrations")?;
     Ok(pool)
+}
+
+/// Whether a connection is to PostgreSQL.
+fn is_postgres(c: &mut sqlx::AnyConnection) -> bool {
+    c.backend_name() == "PostgreSQL"
+}
+
+/// The database a pool is on.
+pub fn backend_of(db: &Db) -> Backend {
+    if db.connect_options().database_url.scheme() == "sqlite" {
+        Backend::Sqlite
+    } else {
+        Backend::Postgres
+    }
 }
 
 /// A transaction that will write. On SQLite it takes the write lock at
@@ -119,7 +136,7 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
 /// transaction that read first and then wanted to write would fail at once
 /// with "database is locked" when another writer got in between.
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
-    if db.connect_options().database_url.scheme() == "sqlite" {
+    if backend_of(db) == Backend::Sqlite {
         db.begin_with("BEGIN IMMEDIATE").await
     } else {
         db.begin().await
@@ -128,6 +145,18 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any
 
 pub async fn ping(db: &Db) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(db).await.map(|_| ())
+}
+
+/// How many of this build's migrations the database lacks (0 when ready).
+pub async fn missing_migrations(db: &Db) -> Result<usize, sqlx::Error> {
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+            .fetch_all(db)
+            .await?;
+    Ok(MIGRATIONS
+        .iter()
+        .filter(|m| !applied.contains(&m.version))
+        .count())
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -637,7 +666,7 @@ pub async fn create_partner_account(
     .bind(p.token_expires_at)
     .execute(&mut *tx)
     .await?;
-    queue_mail_in(&mut tx, mail, now).await?;
+    queue_mail_in(&mut tx, p.tenant_id, MailKind::Verify, mail, now).await?;
     // The answer is recorded with the account, in the same transaction: a
     // crash leaves either both or neither, and a retry with the same key
     // replays it or does the work.
@@ -701,6 +730,8 @@ async fn partner_account_in(
     };
     let checks = checks_of(&mut *c, tenant_id).await?;
     let program: String = r.get("program_status");
+    let contact_email: String = r.get("contact_email");
+    let email_bounce = email_bounce_in(&mut *c, tenant_id, &contact_email).await?;
     Ok(Some(PartnerAccount {
         mpn_id: r.get("mpn_id"),
         profile: LegalBusinessProfile {
@@ -716,7 +747,7 @@ async fn partner_account_in(
         contact: PrimaryContact {
             first_name: r.get("contact_first_name"),
             last_name: r.get("contact_last_name"),
-            email: r.get("contact_email"),
+            email: contact_email,
             phone: r.get("contact_phone"),
         },
         vetting_status: parse_vetting(r.get("vetting_status")),
@@ -729,6 +760,7 @@ async fn partner_account_in(
         created_at: r.get("created_at"),
         agreements: acceptances_in(&mut *c, tenant_id).await?,
         legal_name_locked: r.get::<Option<i64>, _>("authorized_at").is_some(),
+        email_bounce,
     }))
 }
 
@@ -741,23 +773,41 @@ pub struct NewMail<'a> {
     pub body: &'a str,
 }
 
+/// What an email is: a verification link (whose bounce the applicant and the
+/// reviewer see), or news about a check or status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailKind {
+    Verify,
+    Status,
+}
+
 async fn queue_mail_in(
     tx: &mut sqlx::AnyConnection,
+    tenant_id: &str,
+    kind: MailKind,
     m: &NewMail<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     // Time-ordered ids (UUIDv7, monotonic within the process) keep mail of
     // the same second in the order it was queued, on every database.
-    sqlx::query("INSERT INTO outbox (id, to_address, locale, subject, body_text, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(uuid::Uuid::now_v7().to_string())
-        .bind(m.to)
-        .bind(m.locale)
-        .bind(m.subject)
-        .bind(m.body)
-        .bind(now)
-        .execute(tx)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "INSERT INTO outbox (id, to_address, locale, subject, body_text, created_at, tenant_id, kind, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $6)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(m.to)
+    .bind(m.locale)
+    .bind(m.subject)
+    .bind(m.body)
+    .bind(now)
+    .bind(tenant_id)
+    .bind(match kind {
+        MailKind::Verify => "verify",
+        MailKind::Status => "status",
+    })
+    .execute(tx)
+    .await
+    .map(|_| ())
 }
 
 #[derive(serde::Serialize, Clone, Debug)]
@@ -768,6 +818,8 @@ pub struct StoredMail {
     pub subject: String,
     pub body: String,
     pub created_at: i64,
+    /// Delivery attempts so far, this one included when just claimed.
+    pub attempts: i64,
 }
 
 fn mail_row(r: &sqlx::any::AnyRow) -> StoredMail {
@@ -778,12 +830,13 @@ fn mail_row(r: &sqlx::any::AnyRow) -> StoredMail {
         subject: r.get("subject"),
         body: r.get("body_text"),
         created_at: r.get("created_at"),
+        attempts: r.get("attempts"),
     }
 }
 
 pub async fn recent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, to_address, locale, subject, body_text, created_at FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1",
+        "SELECT id, to_address, locale, subject, body_text, created_at, attempts FROM outbox ORDER BY created_at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db)
@@ -835,34 +888,61 @@ pub async fn find_token(db: &Db, token_hash: &str) -> Result<Option<StoredToken>
     }))
 }
 
+/// What a link must still be for an answer to apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenExpect {
+    /// Unused, unanswered and unexpired at `now`: confirm or decline.
+    Open,
+    /// Declined, on an account not yet authorized: undo.
+    Declined,
+}
+
 /// Records the contact's answer on the token and the email check, derives
 /// the overall statuses again and queues the email `compose` writes about
-/// the change: together.
+/// the change: together, and only if the link is still as `expect` says
+/// (one conditional write, so of two racing answers exactly one applies).
+/// `false` when it no longer was.
 #[allow(clippy::too_many_arguments)]
 pub async fn answer_token(
     db: &Db,
     token_hash: &str,
     tenant_id: &str,
+    expect: TokenExpect,
     outcome: Option<&str>,
     check: CheckStatus,
     reason: Option<&str>,
     now: i64,
     compose: impl FnOnce(&StatusNews) -> (String, String),
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let mut tx = begin_write(db).await?;
-    sqlx::query("UPDATE email_tokens SET outcome = $1, used_at = $2 WHERE token_hash = $3")
-        .bind(outcome)
-        .bind(outcome.map(|_| now))
-        .bind(token_hash)
-        .execute(&mut *tx)
-        .await?;
+    let condition = match expect {
+        TokenExpect::Open => "used_at IS NULL AND outcome IS NULL AND expires_at >= $2",
+        TokenExpect::Declined => {
+            "outcome = 'declined' AND NOT EXISTS (SELECT 1 FROM partner_accounts p \
+             WHERE p.tenant_id = email_tokens.tenant_id AND p.vetting_status = 'authorized')"
+        }
+    };
+    let updated = sqlx::query(&format!(
+        "UPDATE email_tokens SET outcome = $1, used_at = CASE WHEN $1 IS NULL THEN NULL ELSE $2 END \
+         WHERE token_hash = $3 AND {condition}"
+    ))
+    .bind(outcome)
+    .bind(now)
+    .bind(token_hash)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
     let check = VerificationCheck {
         kind: CheckKind::EmailOwnership,
         status: check,
         reason: reason.map(str::to_owned),
     };
     set_check_in(&mut tx, tenant_id, &check, now, compose).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Replaces every open link of the tenant with a new one and queues its email.
@@ -899,7 +979,7 @@ pub async fn replace_token(
     .bind(tenant_id)
     .execute(&mut *tx)
     .await?;
-    queue_mail_in(&mut tx, mail, now).await?;
+    queue_mail_in(&mut tx, tenant_id, MailKind::Verify, mail, now).await?;
     tx.commit().await
 }
 
@@ -926,10 +1006,45 @@ pub async fn contact_of(
     }))
 }
 
+/// Claims up to `limit` messages that are due and held by no other server,
+/// for `lease_secs`: each is counted as an attempt. On PostgreSQL the rows
+/// are locked and skipped by a concurrent claim (`FOR UPDATE SKIP LOCKED`);
+/// on SQLite the one statement runs under its single writer.
+pub async fn claim_mail(
+    db: &Db,
+    worker: &str,
+    now: i64,
+    lease_secs: i64,
+    limit: i64,
+) -> Result<Vec<StoredMail>, sqlx::Error> {
+    let lock = match backend_of(db) {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE outbox SET leased_by = $1, leased_until = $2, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL \
+         AND next_attempt_at <= $3 AND (leased_until IS NULL OR leased_until < $3) \
+         ORDER BY created_at, id LIMIT $4{lock}) \
+         RETURNING id, to_address, locale, subject, body_text, created_at, attempts"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(worker)
+        .bind(now + lease_secs)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    let mut claimed: Vec<StoredMail> = rows.iter().map(mail_row).collect();
+    claimed.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    Ok(claimed)
+}
+
+/// The messages nobody has sent yet (due or not), oldest first.
 pub async fn unsent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, to_address, locale, subject, body_text, created_at FROM outbox \
-         WHERE sent_at IS NULL ORDER BY created_at, id LIMIT $1",
+        "SELECT id, to_address, locale, subject, body_text, created_at, attempts FROM outbox \
+         WHERE sent_at IS NULL AND failed_at IS NULL ORDER BY created_at, id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db)
@@ -938,12 +1053,89 @@ pub async fn unsent_mail(db: &Db, limit: i64) -> Result<Vec<StoredMail>, sqlx::E
 }
 
 pub async fn mark_mail_sent(db: &Db, id: &str, now: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE outbox SET sent_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE outbox SET sent_at = $1, leased_until = NULL, last_error = NULL WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// A message to try again at `next_attempt_at`. `counted: false` gives the
+/// attempt back (the mail server was not reached, so the message was not
+/// at fault).
+pub async fn retry_mail(
+    db: &Db,
+    id: &str,
+    next_attempt_at: i64,
+    error: &str,
+    counted: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1, last_error = $2, leased_until = NULL, leased_by = NULL, \
+         attempts = attempts - $3 WHERE id = $4 AND sent_at IS NULL",
+    )
+    .bind(next_attempt_at)
+    .bind(error)
+    .bind(if counted { 0_i64 } else { 1 })
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// A message that cannot be delivered (the mail server refused it for good,
+/// or every attempt failed): kept, marked failed, never tried again.
+pub async fn fail_mail(db: &Db, id: &str, now: i64, error: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE outbox SET failed_at = $1, last_error = $2, leased_until = NULL WHERE id = $3 AND sent_at IS NULL",
+    )
+    .bind(now)
+    .bind(error)
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// How many messages wait to be sent, and the age in seconds of the oldest.
+pub async fn outbox_depth(db: &Db, now: i64) -> Result<(i64, i64), sqlx::Error> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+    )
+    .fetch_one(db)
+    .await?;
+    let oldest: Option<i64> = r.get("oldest");
+    Ok((r.get("n"), oldest.map(|o| (now - o).max(0)).unwrap_or(0)))
+}
+
+/// The latest verification email of a tenant, when the mail server refused
+/// it for good and it went to the current contact address.
+async fn email_bounce_in(
+    c: &mut sqlx::AnyConnection,
+    tenant_id: &str,
+    contact_email: &str,
+) -> Result<Option<pc_api::EmailBounce>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT to_address, failed_at, last_error FROM outbox WHERE tenant_id = $1 AND kind = 'verify' \
+         ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(tenant_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    Ok(row.and_then(|r| {
+        let to: String = r.get("to_address");
+        let failed_at: Option<i64> = r.get("failed_at");
+        let reason: Option<String> = r.get("last_error");
+        (to == contact_email).then_some(())?;
+        Some(pc_api::EmailBounce {
+            email: to,
+            failed_at: failed_at?,
+            reason: reason.unwrap_or_default(),
+        })
+    }))
 }
 
 // ---- Agreements ---------------------------------------------------------------
@@ -1115,6 +1307,8 @@ async fn tell_contact_in(
     let (subject, body) = compose(&news);
     queue_mail_in(
         tx,
+        tenant_id,
+        MailKind::Status,
         &NewMail {
             to: &news.contact_email,
             locale: &news.contact_locale,
@@ -1160,6 +1354,15 @@ async fn rederive_in(
     tenant_id: &str,
     now: i64,
 ) -> Result<(VettingStatus, ProgramStatus), sqlx::Error> {
+    // Writers of one account take turns from here, so each derives from
+    // the checks as the one before it left them (SQLite's single writer
+    // does this already; PostgreSQL needs the row lock).
+    if is_postgres(&mut *tx) {
+        sqlx::query("SELECT 1 FROM partner_accounts WHERE tenant_id = $1 FOR UPDATE")
+            .bind(tenant_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     let checks = checks_of(&mut *tx, tenant_id).await?;
     let accepted: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM agreement_acceptances WHERE tenant_id = $1 AND agreement_id = 'mpn' LIMIT 1",
@@ -1285,7 +1488,7 @@ pub async fn update_profile(
         .bind(link.expires_at)
         .execute(&mut *tx)
         .await?;
-        queue_mail_in(&mut tx, &link.mail, now).await?;
+        queue_mail_in(&mut tx, tenant_id, MailKind::Verify, &link.mail, now).await?;
     }
     if first_reset.is_some() {
         let statuses = rederive_in(&mut tx, tenant_id, now).await?;
@@ -1402,13 +1605,16 @@ pub async fn review_queue(
             .filter(|v| !v.is_empty())
             .collect();
         let program: String = r.get("program_status");
+        let contact_email: String = r.get("contact_email");
+        let email_bounce =
+            email_bounce_in(&mut *db.acquire().await?, &tenant_id, &contact_email).await?;
         out.push(pc_api::review::ReviewItem {
             mpn_id: r.get("mpn_id"),
             legal_name: r.get("legal_name"),
             country: r.get("country"),
             duns: r.get("duns"),
             address: parts.join(", "),
-            contact_email: r.get("contact_email"),
+            contact_email,
             tenant_domain: r.get("domain"),
             vetting_status: parse_vetting(r.get("vetting_status")),
             program_status: if program == "active" {
@@ -1419,6 +1625,7 @@ pub async fn review_queue(
             checks,
             created_at: r.get("created_at"),
             documents: documents_of(db, &tenant_id).await?,
+            email_bounce,
         });
     }
     Ok(out)

@@ -31,6 +31,10 @@ pub enum ApiError {
     NotFound,
     #[error("storage unavailable: {0}")]
     Unavailable(String),
+    /// Every slot for costly work (password hashing) is taken: 503 with
+    /// `Retry-After`.
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
     /// Any other answer the handler spells out itself.
     #[error("{}", .0.title)]
     Other(Box<Problem>),
@@ -83,6 +87,11 @@ impl ApiError {
             ApiError::Unavailable(_) => Problem::new(503, "The service is temporarily unavailable")
                 .with_code("unavailable")
                 .with_detail("Try again in a moment. Nothing you sent was saved."),
+            ApiError::Busy { retry_after_secs } => Problem::new(503, "The server is busy")
+                .with_code("busy")
+                .with_detail(format!(
+                    "Too many people are signing in at once. Try again in {retry_after_secs} seconds; nothing you sent was saved."
+                )),
             ApiError::Other(p) => (**p).clone(),
             ApiError::Internal(_) => Problem::new(500, "Something went wrong on our side")
                 .with_code("internal")
@@ -142,7 +151,9 @@ impl IntoResponse for ApiError {
             _ => {}
         }
         let mut res = problem_response(&self.problem());
-        if let ApiError::RateLimited { retry_after_secs } = self {
+        if let ApiError::RateLimited { retry_after_secs } | ApiError::Busy { retry_after_secs } =
+            self
+        {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }

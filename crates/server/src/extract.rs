@@ -53,7 +53,24 @@ where
 }
 
 /// Deserialises `bytes`, turning serde's error into a field-level answer.
+/// A string holding NUL (`\u0000`), which no database stores as text, is
+/// refused with a field error naming where it is.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(br"\u0000")) {
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
+            if let Some(field) = nul_at(&v, String::new()) {
+                let field = if field.is_empty() {
+                    "body".into()
+                } else {
+                    field
+                };
+                return Err(ApiError::Validation(ApiError::field(
+                    &field,
+                    "unrepresentable_character",
+                )));
+            }
+        }
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(v) => Ok(v),
@@ -81,6 +98,33 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
             };
             Err(ApiError::Validation(ApiError::field(&field, code)))
         }
+    }
+}
+
+/// The dotted path of the first string (or key) in `v` holding NUL.
+fn nul_at(v: &serde_json::Value, path: String) -> Option<String> {
+    use serde_json::Value;
+    let join = |p: &str, k: &str| {
+        if p.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{p}.{k}")
+        }
+    };
+    match v {
+        Value::String(s) if s.contains('\0') => Some(path),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_at(item, format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, item)| {
+            if k.contains('\0') {
+                Some(join(&path, &k.replace('\0', "")))
+            } else {
+                nul_at(item, join(&path, k))
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -168,6 +212,23 @@ mod tests {
         assert_eq!(field_code(e), ("email".into(), "invalid_type".into()));
         let e = parse::<SignInRequest>(br#"[1,2]"#).err().unwrap();
         assert_eq!(field_code(e), ("body".into(), "invalid_type".into()));
+    }
+
+    #[test]
+    fn nul_is_refused_where_it_is() {
+        let e = parse::<SignInRequest>(br#"{"email":"a\u0000@b.co","password":"x"}"#)
+            .err()
+            .unwrap();
+        assert_eq!(
+            field_code(e),
+            ("email".into(), "unrepresentable_character".into())
+        );
+        let e = parse::<serde_json::Value>(br#"{"profile":{"lines":["ok","b\u0000"]}}"#)
+            .err()
+            .unwrap();
+        assert_eq!(field_code(e).0, "profile.lines[1]");
+        // An escaped backslash before u0000 is text, not NUL.
+        assert!(parse::<serde_json::Value>(br#"{"a":"\\u0000"}"#).is_ok());
     }
 
     #[test]

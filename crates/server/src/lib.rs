@@ -10,7 +10,10 @@ pub mod error;
 pub mod extract;
 pub mod http;
 pub mod i18n;
+pub mod limits;
+pub mod listener;
 pub mod mail;
+pub mod metrics;
 pub mod pdf;
 pub mod review;
 pub mod smtp;
@@ -30,7 +33,7 @@ pub use config::Config;
 pub struct AppState {
     pub db: db::Db,
     pub config: Arc<Config>,
-    pub limits: Arc<auth::Limits>,
+    pub limits: Arc<limits::Limits>,
     pub passwords: Arc<auth::Passwords>,
     pub agreements: Arc<agreements::Agreements>,
     /// Content-Security-Policy violations reported by browsers since start.
@@ -41,13 +44,14 @@ impl AppState {
     /// Panics if the configured agreements cannot be loaded: `Config::validate`
     /// checks them first with a readable message.
     pub fn new(db: db::Db, config: Config) -> Self {
-        let limits = Arc::new(auth::Limits::new(&config));
+        let limits = Arc::new(limits::Limits::new(&config));
+        let passwords = Arc::new(auth::Passwords::with_slots(config.hash_slots()));
         let agreements = agreements::Agreements::load(&config.agreements).expect("agreements load");
         AppState {
             db,
             config: Arc::new(config),
             limits,
-            passwords: Arc::new(auth::Passwords::new()),
+            passwords,
             agreements: Arc::new(agreements),
             csp_reports: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         }
@@ -66,33 +70,45 @@ pub fn app(state: AppState) -> Router {
     let cors = csrf::cors(&state.config.cors_origins);
     let csp = HeaderValue::from_str(&http::security::content_security_policy(&state.config))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    api.layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        csrf::guard,
-    ))
-    .layer(cors)
-    .with_state(state)
-    .layer(axum::extract::DefaultBodyLimit::max(
-        extract::MAX_JSON_BYTES,
-    ))
-    .fallback_service(static_files::service(dist))
-    .layer(axum::middleware::from_fn(i18n::localize_problems))
-    .layer(TraceLayer::new_for_http())
-    .layer(SetResponseHeaderLayer::if_not_present(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    ))
-    .layer(SetResponseHeaderLayer::if_not_present(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    ))
-    .layer(SetResponseHeaderLayer::if_not_present(
-        header::CONTENT_SECURITY_POLICY,
-        csp,
-    ))
-    .layer(SetResponseHeaderLayer::if_not_present(
-        HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=()"),
-    ))
-    .layer(axum::middleware::from_fn(http::security::hsts))
+    api.route_layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn(http::guards::no_store))
+        .layer(axum::middleware::from_fn(
+            http::guards::refuse_unrepresentable,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::guard,
+        ))
+        .layer(cors)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::guards::time_limit,
+        ))
+        .with_state(state)
+        .layer(axum::extract::DefaultBodyLimit::max(
+            extract::MAX_JSON_BYTES,
+        ))
+        .fallback_service(static_files::service(dist))
+        .layer(axum::middleware::from_fn(i18n::localize_problems))
+        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(http::guards::request_id))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            csp,
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(
+                "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+            ),
+        ))
+        .layer(axum::middleware::from_fn(http::security::hsts))
 }

@@ -1,6 +1,5 @@
 //! `partner-center-server`: runs the API and serves the built app.
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -181,7 +180,20 @@ async fn run(config: Config) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     let local = listener.local_addr()?;
     let state = AppState::new(pool.clone(), config);
-    spawn_session_sweeper(state.clone());
+    spawn_sweeper(state.clone());
+    if let Some(addr) = state.config.metrics_listen {
+        pc_server::metrics::install().map_err(|e| anyhow::anyhow!(e))?;
+        let metrics = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen for metrics on {addr}: {e}"))?;
+        let router = pc_server::metrics::router(state.clone());
+        tracing::info!(url = %format!("http://{}/metrics", metrics.local_addr()?), "metrics");
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics, router).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     match &state.config.smtp_url {
         Some(url) => {
             let mailer = pc_server::smtp::mailer(url).map_err(|e| anyhow::anyhow!(e))?;
@@ -201,21 +213,21 @@ async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(
         url = %format!("http://{local}/"),
         app = state.config.dist.is_some(),
+        hash_slots = state.config.hash_slots(),
         "Partner Center server listening"
     );
     // Machine-readable line for whoever started us with port 0.
     println!("listening on http://{local}/");
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let limits = pc_server::listener::Limits::from_config(&state.config);
+    pc_server::listener::serve(listener, app(state), limits, shutdown_signal()).await;
     pool.close().await;
+    tracing::info!("stopped");
     Ok(())
 }
 
-fn spawn_session_sweeper(state: AppState) {
+/// Forgets expired sessions and spent rate-limit keys every ten minutes.
+/// Each is one idempotent delete, so every server may run it.
+fn spawn_sweeper(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
@@ -225,6 +237,11 @@ fn spawn_session_sweeper(state: AppState) {
             let max = now - state.config.session_max().as_secs() as i64;
             if let Err(e) = db::delete_expired_sessions(&state.db, idle, max).await {
                 tracing::warn!(error = %e, "could not sweep expired sessions");
+                pc_server::metrics::job_failed("session_sweep");
+            }
+            if let Err(e) = pc_server::limits::sweep(&state.db).await {
+                tracing::warn!(error = %e, "could not sweep rate limits");
+                pc_server::metrics::job_failed("rate_limit_sweep");
             }
         }
     });

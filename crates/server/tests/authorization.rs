@@ -57,6 +57,8 @@ const fn call(method: &'static str, template: &'static str, rule: Rule) -> Call 
 
 const MATRIX: &[Call] = &[
     call("get", "/api/v1/health", Rule::Public),
+    call("get", "/api/v1/health/live", Rule::Public),
+    call("get", "/api/v1/health/ready", Rule::Public),
     call("get", "/api/v1/openapi.json", Rule::Public),
     call("post", "/api/v1/accounts", Rule::Public),
     call("get", "/api/v1/session", Rule::SignedIn),

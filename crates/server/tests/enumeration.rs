@@ -1,6 +1,6 @@
 //! Sign-in probing: a wrong password and an unknown email look alike, by
-//! answer, by rate limit and by time. In a test binary of its own, so that
-//! no other test's load skews the timing.
+//! answer and by time. Alone in its test binary, so that no other test's
+//! load skews the timing (the limits are in `sign_in_limits.rs`).
 
 mod common;
 
@@ -47,42 +47,13 @@ async fn sign_in_tells_a_wrong_password_from_an_unknown_email_neither_by_answer_
     );
     known.sort();
     unknown.sort();
-    let (k, u) = (known[10].as_secs_f64(), unknown[10].as_secs_f64());
-    println!("median sign-in failure: known email {k:.4} s, unknown {u:.4} s");
+    // The lower quartile: a leak (no hash for an unknown email) shows there
+    // as a tenfold gap, while a busy machine only ever adds time.
+    let (k, u) = (known[5].as_secs_f64(), unknown[5].as_secs_f64());
+    println!("lower-quartile sign-in failure: known email {k:.4} s, unknown {u:.4} s");
     // Both verify one Argon2 hash; what differs is one indexed look-up.
     assert!(
-        (k / u) < 1.5 && (u / k) < 1.5,
-        "medians differ beyond noise: known {k:.4} s, unknown {u:.4} s"
+        (k / u) < 2.0 && (u / k) < 2.0,
+        "sign-in failures differ beyond noise: known {k:.4} s, unknown {u:.4} s"
     );
-}
-
-#[tokio::test]
-async fn sign_in_is_limited_alike_for_known_and_unknown_emails() {
-    let t = test_app_with(|c| c.sign_in_burst = 3).await;
-    t.signed_in("contoso.com", "mei@contoso.com").await;
-    for email in ["mei@contoso.com", "nobody@contoso.com"] {
-        let creds = json!({"email": email, "password": "guess-guess-guess"});
-        let mut statuses = vec![];
-        for _ in 0..4 {
-            let a = t
-                .call("POST", "/api/v1/session", Some(creds.clone()), None)
-                .await;
-            statuses.push(a.status.as_u16());
-        }
-        assert_eq!(statuses, [401, 401, 401, 429], "{email}");
-    }
-    // The limit is per address too: a spray over many emails stops.
-    let mut last = 0;
-    for i in 0..20 {
-        let creds = json!({"email": format!("user{i}@contoso.com"), "password": "x"});
-        last = t
-            .call("POST", "/api/v1/session", Some(creds), None)
-            .await
-            .status
-            .as_u16();
-        if last == 429 {
-            break;
-        }
-    }
-    assert_eq!(last, 429, "a spray over many emails is limited per address");
 }

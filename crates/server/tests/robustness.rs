@@ -383,6 +383,8 @@ async fn start_server(url: &str) -> Server {
             "0",
             "--cookie-secure",
             "never",
+            "--app-url",
+            "http://127.0.0.1/",
         ])
         // A crashed request's claim on its key lapses after 2 s, not 60.
         .args([

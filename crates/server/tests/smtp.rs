@@ -11,7 +11,8 @@ use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
-/// Accepts SMTP sessions, answers like a relay that takes everything, and
+/// Accepts SMTP sessions, answers like a relay that takes everything but
+/// mail for `bounce…@` (550, for good) and `later…@` (450, for now), and
 /// records what it was told.
 async fn fake_smtp() -> (u16, Arc<Mutex<String>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -41,6 +42,12 @@ async fn fake_smtp() -> (u16, Arc<Mutex<String>>) {
                     } else {
                         match line.get(..4).unwrap_or("").to_ascii_uppercase().as_str() {
                             "EHLO" | "HELO" => b"250 test\r\n",
+                            "RCPT" if line.to_ascii_lowercase().contains(":<bounce") => {
+                                b"550 5.1.1 mailbox unavailable\r\n"
+                            }
+                            "RCPT" if line.to_ascii_lowercase().contains(":<later") => {
+                                b"450 4.2.1 mailbox busy, try later\r\n"
+                            }
                             "DATA" => {
                                 in_data = true;
                                 b"354 go on\r\n"
@@ -65,16 +72,21 @@ fn state(t: &TestApp) -> AppState {
 }
 
 async fn enroll(t: &TestApp) {
-    let cookie = t.signed_in("contoso.com", "mei@contoso.com").await;
+    enroll_as(t, "contoso.com", "wei").await;
+}
+
+/// Enrolls `domain` with the primary contact `contact@domain`; returns the
+/// admin's session cookie.
+async fn enroll_as(t: &TestApp, domain: &str, contact: &str) -> String {
+    let cookie = t.signed_in(domain, &format!("mei@{domain}")).await;
     let body = json!({
         "profile": {"country": "US", "legal_name": "Contoso Ltd.", "line1": "1 Contoso Way",
                     "city": "Redmond", "state": "WA", "postal_code": "98052"},
-        "contact": {"first_name": "Wei", "last_name": "Chen", "email": "wei@contoso.com"}
+        "contact": {"first_name": "Wei", "last_name": "Chen", "email": format!("{contact}@{domain}")}
     });
-    assert_eq!(
-        t.enroll(&cookie, "key-smtp-0001", body).await.status,
-        StatusCode::CREATED
-    );
+    let a = t.enroll(&cookie, "key-smtp-0001", body).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    cookie
 }
 
 #[tokio::test]
@@ -84,14 +96,111 @@ async fn the_outbox_is_delivered_over_smtp_and_marked_sent() {
     let (port, log) = fake_smtp().await;
     let mailer = smtp::mailer(&format!("smtp://127.0.0.1:{port}")).unwrap();
     let from = "Partner Center <no-reply@contoso.test>".parse().unwrap();
-    assert_eq!(smtp::deliver_pending(&state(&t), &mailer, &from).await, 1);
+    let id = db::unsent_mail(&t.db, 10).await.unwrap()[0].id.clone();
+    assert_eq!(
+        smtp::deliver_pending(&state(&t), &mailer, &from, "w1").await,
+        1
+    );
     let seen = log.lock().unwrap().clone();
     assert!(seen.contains("RCPT TO:<wei@contoso.com>"), "{seen}");
     assert!(seen.contains("Subject:"), "{seen}");
     assert!(seen.contains("verify-email"), "{seen}");
+    // The Message-ID is the outbox row's, so a copy sent again is the same.
+    assert!(
+        seen.contains(&format!("Message-ID: <{id}@contoso.test>")),
+        "{seen}"
+    );
     assert!(db::unsent_mail(&t.db, 10).await.unwrap().is_empty());
     // Nothing is sent twice.
-    assert_eq!(smtp::deliver_pending(&state(&t), &mailer, &from).await, 0);
+    assert_eq!(
+        smtp::deliver_pending(&state(&t), &mailer, &from, "w1").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_claimed_email_is_left_alone_until_its_lease_runs_out() {
+    let t = test_app().await;
+    enroll(&t).await;
+    let now = pc_server::auth::now();
+    let first = db::claim_mail(&t.db, "server-a", now, 60, 20)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].attempts, 1);
+    // Another server finds nothing to do while the lease holds…
+    let second = db::claim_mail(&t.db, "server-b", now + 30, 60, 20)
+        .await
+        .unwrap();
+    assert!(second.is_empty());
+    // …and takes the email over once it has run out (server-a died).
+    let later = db::claim_mail(&t.db, "server-b", now + 61, 60, 20)
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].id, first[0].id);
+    assert_eq!(later[0].attempts, 2);
+}
+
+#[tokio::test]
+async fn one_refused_recipient_holds_back_no_other_email() {
+    let t = test_app().await;
+    // Queued first, oldest: the old loop stopped at it for good.
+    let bounced = enroll_as(&t, "contoso.com", "bounce").await;
+    enroll_as(&t, "fabrikam.com", "later").await;
+    enroll_as(&t, "northwind.com", "wei").await;
+    let (port, log) = fake_smtp().await;
+    let mailer = smtp::mailer(&format!("smtp://127.0.0.1:{port}")).unwrap();
+    let from = "Partner Center <no-reply@contoso.test>".parse().unwrap();
+    assert_eq!(
+        smtp::deliver_pending(&state(&t), &mailer, &from, "w1").await,
+        1
+    );
+    let seen = log.lock().unwrap().clone();
+    assert!(seen.contains("RCPT TO:<wei@northwind.com>"), "{seen}");
+    // The 550 is final: the message is failed, not retried, and kept.
+    let left = db::unsent_mail(&t.db, 10).await.unwrap();
+    assert_eq!(
+        left.len(),
+        1,
+        "only the 450 waits: {:?}",
+        left.iter().map(|m| &m.to).collect::<Vec<_>>()
+    );
+    assert_eq!(left[0].to, "later@fabrikam.com");
+    // The 450 waits its backoff: not claimed again at once.
+    let again = db::claim_mail(&t.db, "w2", pc_server::auth::now(), 60, 20)
+        .await
+        .unwrap();
+    assert!(again.is_empty());
+    let due = db::claim_mail(
+        &t.db,
+        "w2",
+        pc_server::auth::now() + smtp::backoff_secs(1),
+        60,
+        20,
+    )
+    .await
+    .unwrap();
+    assert_eq!(due.len(), 1);
+    // The applicant sees the bounce on the account, and so does the reviewer.
+    let account = t
+        .call("GET", "/api/v1/partner-account", None, Some(&bounced))
+        .await;
+    assert_eq!(account.body["email_bounce"]["email"], "bounce@contoso.com");
+    assert!(
+        account.body["email_bounce"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("550"),
+        "{}",
+        account.body
+    );
+    let queue = db::review_queue(&t.db, None).await.unwrap();
+    let flagged: Vec<_> = queue
+        .iter()
+        .filter_map(|i| i.email_bounce.as_ref().map(|b| b.email.as_str()))
+        .collect();
+    assert_eq!(flagged, ["bounce@contoso.com"]);
 }
 
 #[tokio::test]
@@ -105,8 +214,14 @@ async fn an_unreachable_smtp_server_keeps_the_mail_for_later() {
         .port();
     let mailer = smtp::mailer(&format!("smtp://127.0.0.1:{closed}")).unwrap();
     let from = "Partner Center <no-reply@contoso.test>".parse().unwrap();
-    assert_eq!(smtp::deliver_pending(&state(&t), &mailer, &from).await, 0);
-    assert_eq!(db::unsent_mail(&t.db, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        smtp::deliver_pending(&state(&t), &mailer, &from, "w1").await,
+        0
+    );
+    let left = db::unsent_mail(&t.db, 10).await.unwrap();
+    assert_eq!(left.len(), 1);
+    // The mail server was not reached: the message is not at fault.
+    assert_eq!(left[0].attempts, 0);
 }
 
 #[test]

@@ -54,13 +54,10 @@ pub async fn create_account(
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
-    state.limits.create_account(&addr)?;
+    state.limits.create_account(&state.db, &addr).await?;
     let req = req.normalized();
-    let passwords = state.passwords.clone();
     let password = req.password.clone();
-    let hash = tokio::task::spawn_blocking(move || passwords.hash(&password))
-        .await
-        .map_err(|e| anyhow::anyhow!(e))??;
+    let hash = state.passwords.run(move |p| p.hash(&password)).await??;
     let account = NewAccount {
         domain: &req.company_domain,
         first_name: &req.first_name,
@@ -105,17 +102,18 @@ pub async fn sign_in(
         return Err(ApiError::Validation(errors));
     }
     let req = req.normalized();
-    state.limits.sign_in(&addr, &req.email)?;
+    state.limits.sign_in(&state.db, &addr, &req.email).await?;
     let found = db::credentials_by_email(&state.db, &req.email).await?;
-    let passwords = state.passwords.clone();
     let hash = found.as_ref().map(|c| c.password_hash.clone());
     let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || passwords.verify(&password, hash.as_deref()))
-        .await
-        .map_err(|e| anyhow::anyhow!(e))?;
+    let ok = state
+        .passwords
+        .run(move |p| p.verify(&password, hash.as_deref()))
+        .await?;
     match found {
         Some(c) if ok => start_session(&state, &headers, &c.user_id, StatusCode::OK).await,
         _ => {
+            state.limits.sign_in_failed(&state.db, &req.email).await?;
             tracing::info!("sign-in refused");
             Err(ApiError::InvalidCredentials)
         }

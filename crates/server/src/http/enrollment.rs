@@ -63,7 +63,7 @@ pub async fn duns(
             "duns_invalid",
         )));
     };
-    state.limits.duns_lookup(&user.user_id)?;
+    state.limits.duns_lookup(&state.db, &user.user_id).await?;
     db::registry_lookup(&state.db, &duns)
         .await?
         .map(Json)
@@ -151,20 +151,26 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<String> {
 
 /// Where links in emails point: the configured app URL, else the origin the
 /// request came from.
+/// The origin (and path) links in emails point at: `--app-url`. Without it
+/// (only allowed with `--dev` on a loopback address) an origin allowed by
+/// `--cors-origin`, else a loopback `Host`, else the listen address: never a
+/// host that a request names at will.
 pub fn app_origin(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.app_url {
         return url.trim_end_matches('/').to_owned();
     }
-    if let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) {
-        if origin != "null" {
-            return origin.trim_end_matches('/').to_owned();
-        }
+    let origin = headers.get(ORIGIN).and_then(|v| v.to_str().ok());
+    if let Some(o) = origin.filter(|o| state.config.cors_origins.iter().any(|c| c == o)) {
+        return o.to_owned();
     }
     let host = headers
         .get(HOST)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1:8080");
-    format!("http://{host}")
+        .filter(|h| crate::auth::is_loopback_host_name(h));
+    match host {
+        Some(h) => format!("http://{h}"),
+        None => format!("http://{}", state.config.listen_addr()),
+    }
 }
 
 fn json_response(status: StatusCode, body: String, problem: bool) -> Response {

@@ -7,6 +7,7 @@ pub mod agreements;
 pub mod dev;
 pub mod documents;
 pub mod enrollment;
+pub mod guards;
 pub mod health;
 pub mod profile;
 pub mod security;
@@ -47,6 +48,8 @@ static OPENAPI_JSON: OnceLock<String> = OnceLock::new();
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
+        .routes(routes!(health::live))
+        .routes(routes!(health::ready))
         .routes(routes!(openapi_json))
         .routes(routes!(account::create_account))
         .routes(routes!(

@@ -139,11 +139,8 @@ pub async fn add(
     }
     let req = req.normalized();
     let password = temporary_password();
-    let passwords = state.passwords.clone();
     let plain = password.clone();
-    let hash = tokio::task::spawn_blocking(move || passwords.hash(&plain))
-        .await
-        .map_err(|e| anyhow::anyhow!(e))??;
+    let hash = state.passwords.run(move |p| p.hash(&plain)).await??;
     let new = NewUser {
         tenant_id: &me.tenant.id,
         first_name: &req.first_name,
@@ -241,16 +238,12 @@ pub async fn change_password(
         return Err(ApiError::Validation(errors));
     }
     let hash = db::password_hash_of(&state.db, &user.user_id).await?;
-    let passwords = state.passwords.clone();
     let current = req.current_password.clone();
     let new = req.new_password.clone();
-    let new_hash = tokio::task::spawn_blocking(move || {
-        passwords
-            .verify(&current, hash.as_deref())
-            .then(|| passwords.hash(&new))
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!(e))?;
+    let new_hash = state
+        .passwords
+        .run(move |p| p.verify(&current, hash.as_deref()).then(|| p.hash(&new)))
+        .await?;
     let Some(new_hash) = new_hash else {
         return Err(ApiError::Validation(ApiError::field(
             "current_password",

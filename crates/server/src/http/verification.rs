@@ -126,7 +126,9 @@ pub async fn decline(
 }
 
 /// Answers an open link; giving the same answer again is harmless, any
-/// other state of the link is refused.
+/// other state of the link is refused. Two answers racing on one link: the
+/// conditional write lets one through, and the other is answered as if it
+/// came second (harmless when the same, 409 when the other).
 async fn answer(
     state: &AppState,
     token: &str,
@@ -136,31 +138,33 @@ async fn answer(
 ) -> ApiResult<Json<EmailVerification>> {
     let (hash, t) = load(state, token).await?;
     let now = auth::now();
-    match state_of(&t, now) {
-        LinkState::Open => {
-            let name = if outcome == LinkState::Confirmed {
-                "confirmed"
-            } else {
-                "declined"
-            };
-            db::answer_token(
-                &state.db,
-                &hash,
-                &t.tenant_id,
-                Some(name),
-                check,
-                reason,
-                now,
-                crate::mail::status_parts,
-            )
-            .await?;
+    if state_of(&t, now) == LinkState::Open {
+        let name = if outcome == LinkState::Confirmed {
+            "confirmed"
+        } else {
+            "declined"
+        };
+        let applied = db::answer_token(
+            &state.db,
+            &hash,
+            &t.tenant_id,
+            db::TokenExpect::Open,
+            Some(name),
+            check,
+            reason,
+            now,
+            crate::mail::status_parts,
+        )
+        .await?;
+        if applied {
             tracing::info!(tenant = %t.tenant_id, outcome = name, "primary contact answered the verification email");
         }
-        current if current == outcome => {}
-        other => return Err(closed(other)),
     }
     let (_, t) = load(state, token).await?;
-    Ok(Json(view(&t, now)))
+    match state_of(&t, now) {
+        current if current == outcome => Ok(Json(view(&t, now))),
+        other => Err(closed(other)),
+    }
 }
 
 /// Takes back "I did not request this" while the account is undecided: the
@@ -183,10 +187,11 @@ pub async fn undo(
             Problem::new(409, "There is nothing to undo").with_code("undo_unavailable"),
         ));
     }
-    db::answer_token(
+    let applied = db::answer_token(
         &state.db,
         &hash,
         &t.tenant_id,
+        db::TokenExpect::Declined,
         None,
         CheckStatus::Pending,
         None,
@@ -194,6 +199,12 @@ pub async fn undo(
         crate::mail::status_parts,
     )
     .await?;
+    if !applied {
+        // Undone meanwhile by a racing request, or the account was decided.
+        return Err(ApiError::other(
+            Problem::new(409, "There is nothing to undo").with_code("undo_unavailable"),
+        ));
+    }
     let (_, t) = load(&state, &token).await?;
     Ok(Json(view(&t, now)))
 }
@@ -211,7 +222,7 @@ async fn send_new_link(
             return Err(closed(LinkState::Confirmed));
         }
     }
-    state.limits.resend_email(tenant_id)?;
+    state.limits.resend_email(&state.db, tenant_id).await?;
     let (email, locale, name, legal_name, mpn_id) =
         db::contact_of(&state.db, tenant_id).await?.ok_or_else(|| {
             ApiError::other(Problem::new(404, "Not enrolled yet").with_code("not_enrolled"))
