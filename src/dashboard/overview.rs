@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 use pc_api::routes::Route;
 use pc_api::{
-    CheckKind, CheckStatus, PartnerAccount, ProgramStatus, VerificationCheck, VettingStatus,
+    CheckKind, CheckStatus, EmailBounce, PartnerAccount, ProgramStatus, VerificationCheck,
+    VettingStatus,
 };
 
 use super::{
@@ -57,6 +58,7 @@ fn Status(account: PartnerAccount) -> impl IntoView {
         .any(|c| c.status == CheckStatus::Rejected);
     let contact_email = account.contact.email.clone();
     let checks = account.checks.clone();
+    let bounce = account.email_bounce.clone();
     view! {
         <dl class="summary-list">
             <div>
@@ -76,7 +78,11 @@ fn Status(account: PartnerAccount) -> impl IntoView {
         <ol class="tracker" aria-labelledby="tracker-title">
             {checks
                 .into_iter()
-                .map(|c| view! { <CheckItem check=c contact_email=contact_email.clone() /> })
+                .map(|c| {
+                    view! {
+                        <CheckItem check=c contact_email=contact_email.clone() bounce=bounce.clone() />
+                    }
+                })
                 .collect::<Vec<_>>()}
         </ol>
         <h2>{i18n.tr("dash-next-title")}</h2>
@@ -101,9 +107,15 @@ fn Status(account: PartnerAccount) -> impl IntoView {
     }
 }
 
-/// One check of the tracker: status, reason, and Resend or Fix now.
+/// One check of the tracker: status, reason, and Resend or Fix now; for
+/// an email the mail server refused, what it said and where to change the
+/// address (resending to it would only bounce again).
 #[component]
-fn CheckItem(check: VerificationCheck, contact_email: String) -> impl IntoView {
+fn CheckItem(
+    check: VerificationCheck,
+    contact_email: String,
+    bounce: Option<EmailBounce>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let host = crate::host::use_host();
     let kind = check.kind;
@@ -113,20 +125,36 @@ fn CheckItem(check: VerificationCheck, contact_email: String) -> impl IntoView {
         CheckKind::Employment => "check-employment",
         CheckKind::Business => "check-business",
     };
-    let action = match (kind, status) {
-        (CheckKind::EmailOwnership, CheckStatus::Pending | CheckStatus::NotStarted) => view! {
+    let fix_href = host.href(&format!(
+        "{}?fix={}",
+        Route::PartnerProfile.path(),
+        super::fix_param(kind)
+    ));
+    let action = match (kind, status, bounce) {
+        (CheckKind::EmailOwnership, CheckStatus::Pending | CheckStatus::NotStarted, Some(b)) => view! {
+            <div class="notice notice--warning tracker__action" id="email-bounce">
+                <p class="notice__title">
+                    {move || i18n.t_with("dash-email-bounced", &[("email", &b.email)])}
+                </p>
+                <p>{move || i18n.t_with("dash-email-bounce-answer", &[("reason", &b.reason)])}</p>
+                <p>
+                    <a class="button button--primary" href=fix_href.clone()>
+                        {i18n.tr("dash-change-contact")}
+                    </a>
+                </p>
+            </div>
+        }
+        .into_any(),
+        (CheckKind::EmailOwnership, CheckStatus::Pending | CheckStatus::NotStarted, None) => view! {
             <div class="tracker__action">
                 <p>{move || i18n.t_with("dash-email-sent-to", &[("email", &contact_email)])}</p>
                 <ResendEmail label="dash-resend" />
             </div>
         }
         .into_any(),
-        (_, CheckStatus::Rejected) => view! {
+        (_, CheckStatus::Rejected, _) => view! {
             <p class="tracker__action">
-                <a
-                    class="button button--primary"
-                    href=host.href(&format!("{}?fix={}", Route::PartnerProfile.path(), super::fix_param(kind)))
-                >
+                <a class="button button--primary" href=fix_href>
                     {i18n.tr("dash-fix-now")}
                 </a>
             </p>

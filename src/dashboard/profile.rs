@@ -154,12 +154,20 @@ fn ProfileForm(account: PartnerAccount) -> impl IntoView {
     };
     let fix = query.with_untracked(|q| q.get("fix"));
     let fix_kind = fix.as_deref().and_then(super::fix_kind);
+    // A rejected check's reason, or the mail server's answer to a bounced
+    // verification email (with the address it went to).
     let fix_reason = fix_kind.and_then(|k| {
-        account
+        let rejected = account
             .checks
             .iter()
             .find(|c| c.kind == k && c.status == CheckStatus::Rejected)
-            .map(|c| (k, c.reason.clone().unwrap_or_default()))
+            .map(|c| (k, c.reason.clone().unwrap_or_default(), None));
+        let bounced = account
+            .email_bounce
+            .as_ref()
+            .filter(|_| k == CheckKind::EmailOwnership)
+            .map(|b| (k, b.reason.clone(), Some(b.email.clone())));
+        rejected.or(bounced)
     });
     let locked = account.legal_name_locked;
     let country_name = {
@@ -334,11 +342,14 @@ fn ProfileForm(account: PartnerAccount) -> impl IntoView {
 
     view! {
         {fix_reason
-            .map(|(kind, reason)| {
+            .map(|(kind, reason, bounced_to)| {
                 view! {
                     <div class="notice notice--warning" role="status" id="fix-notice">
                         <p class="notice__title">
-                            {move || i18n.t_with("profile-fix-title", &[("check", &check_name(i18n, kind))])}
+                            {move || match &bounced_to {
+                                Some(email) => i18n.t_with("profile-bounce-title", &[("email", email)]),
+                                None => i18n.t_with("profile-fix-title", &[("check", &check_name(i18n, kind))]),
+                            }}
                         </p>
                         {(!reason.is_empty()).then(|| view! { <p>{reason.clone()}</p> })}
                         <p>

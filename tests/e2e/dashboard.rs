@@ -606,6 +606,82 @@ async fn fix_now_with_a_supporting_document_sends_the_check_back_to_review() {
     .await;
 }
 
+/// A verification email the mail server refuses for good: the overview says
+/// so with the mail server's answer and leads to changing the address; the
+/// new address gets a link and the warning is gone.
+#[tokio::test]
+async fn a_bounced_verification_email_leads_to_changing_the_contact() {
+    let (smtp_port, smtp_log) = fake_smtp::fake_smtp().await;
+    let smtp = format!("smtp://127.0.0.1:{smtp_port}");
+    let args = ["--smtp-url", smtp.as_str(), "--outbox-poll-ms", "200"];
+    e2e_with("en-US", &args, move |c, server| async move {
+        let s = server.lock().await;
+        let session = s.create_account("contoso.com", "mei@contoso.com").await;
+        let mut body = enroll_body();
+        body["contact"]["email"] = json!("bounce@contoso.com");
+        let (status, account) = s.call("POST", "/enrollment", &session, Some(body)).await;
+        assert_eq!(status, 201, "{account}");
+        let url = s.url();
+        drop(s);
+
+        use_session(&c, &url, &session).await;
+        c.goto(&format!("{url}/dashboard")).await.unwrap();
+        // The delivery loop tries within 200 ms; the page shows what the
+        // account says when it loads, so look again until it has bounced.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            // The tracker has rendered what the account said at load.
+            wait_for_status(&c, "check-email_ownership", "Pending").await;
+            if c.find(fantoccini::Locator::Id("email-bounce"))
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "no bounce shown");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            c.refresh().await.unwrap();
+        }
+        see(
+            &c,
+            "The email to bounce@contoso.com could not be delivered.",
+        )
+        .await;
+        see(&c, "550").await;
+        // Resending to an address that bounces would only bounce again.
+        assert!(c
+            .find(fantoccini::Locator::XPath(
+                "//button[normalize-space()='Resend the email']"
+            ))
+            .await
+            .is_err());
+        link(&c, "Change the contact's address")
+            .await
+            .click()
+            .await
+            .unwrap();
+        heading(&c, "Partner profile").await;
+        see(
+            &c,
+            "The verification email to bounce@contoso.com could not be delivered",
+        )
+        .await;
+        fill(&c, "Work email", "wei@contoso.com").await;
+        button(&c, "Save changes").await.click().await.unwrap();
+        see(&c, "wei@contoso.com").await;
+        link(&c, "Overview").await.click().await.unwrap();
+        wait_for_status(&c, "check-email_ownership", "Pending").await;
+        see(&c, "We sent the link to wei@contoso.com.").await;
+        assert!(c
+            .find(fantoccini::Locator::Id("email-bounce"))
+            .await
+            .is_err());
+        let seen = smtp_log.lock().unwrap().clone();
+        assert!(seen.contains("RCPT TO:<bounce@contoso.com>"), "{seen}");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn the_dashboard_speaks_traditional_chinese() {
     e2e("zh-TW", |c, server| async move {

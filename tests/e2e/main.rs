@@ -12,6 +12,8 @@ mod account;
 mod bench;
 mod chunks;
 mod dashboard;
+#[path = "../../crates/server/tests/common/fake_smtp.rs"]
+mod fake_smtp;
 mod first_paint;
 mod hosting;
 mod journey;

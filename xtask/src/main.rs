@@ -388,6 +388,49 @@ fn schemathesis(root: &Path) -> Result<Layer, String> {
     })
 }
 
+/// Three server processes (the debug build) on one PostgreSQL database and
+/// a real SMTP server (aiosmtpd): `crates/server/tests/several_servers.rs`,
+/// whose tests a plain `cargo test` skips.
+fn several_servers(root: &Path, postgres_admin_url: &str) -> Result<Layer, String> {
+    let python = tools::aiosmtpd(root)?;
+    step("building the server (debug) for the several-servers test");
+    sh(cargo().args([
+        "build",
+        "--locked",
+        "-p",
+        "pc-server",
+        "--bin",
+        "partner-center-server",
+    ]))?;
+    layer(
+        "several servers (PostgreSQL, 3 servers, SMTP)",
+        cargo()
+            .args([
+                "test",
+                "--locked",
+                "-p",
+                "pc-server",
+                "--test",
+                "several_servers",
+                "--",
+                "--ignored",
+                "--test-threads=1",
+                // Each test prints what it measured.
+                "--nocapture",
+            ])
+            .env("PC_TEST_POSTGRES_URL", postgres_admin_url)
+            .env(
+                "PC_SERVER_BIN",
+                target_dir(root).join("debug/partner-center-server"),
+            )
+            .env("PC_PYTHON", python)
+            .env(
+                "PC_SMTP_SINK",
+                root.join("crates/server/tests/smtp_sink.py"),
+            ),
+    )
+}
+
 /// How long `cargo xtask test` fuzzes the shared rules.
 const FUZZ_SECONDS: u64 = 60;
 
@@ -540,6 +583,7 @@ fn test(root: &Path, engines: &[&'static str]) -> Res {
                 ])
                 .env("PC_TEST_POSTGRES_URL", &pg.admin_url),
         )?);
+        layers.push(several_servers(root, &pg.admin_url)?);
     }
     layers.push(layer(
         "wasm components (headless Chromium)",

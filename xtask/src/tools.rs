@@ -2,7 +2,8 @@
 //! is missing or at the wrong version: the wasm target, trunk, the
 //! wasm-bindgen CLI matching Cargo.lock, wasm-opt (binaryen from npm) and,
 //! for tests, Debian's Chromium and its driver (and, when asked, Firefox ESR
-//! with geckodriver and WebKitGTK with its driver).
+//! with geckodriver and WebKitGTK with its driver), and from PyPI
+//! schemathesis and aiosmtpd.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -240,17 +241,16 @@ pub fn lighthouse(root: &Path) -> Result<PathBuf, String> {
     Ok(bin)
 }
 
-/// schemathesis, pinned, from PyPI, into a virtual environment of its own.
+/// schemathesis, pinned, from PyPI, into the tools' virtual environment.
 pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
-pub fn schemathesis(root: &Path) -> Result<PathBuf, String> {
+/// aiosmtpd, pinned, from PyPI, into the same virtual environment: the real
+/// SMTP server of the several-servers test (`crates/server/tests/smtp_sink.py`).
+pub const AIOSMTPD_VERSION: &str = "1.4.6";
+
+/// The virtual environment of the Python tools (PyPI), made when missing.
+fn venv(root: &Path) -> Result<PathBuf, String> {
     let venv = tools_dir(root).join("venv");
-    let bin = venv.join("bin/schemathesis");
-    let have = output(bin.to_str().unwrap_or("schemathesis"), &["--version"]).unwrap_or_default();
-    if have.contains(SCHEMATHESIS_VERSION) {
-        println!("  schemathesis {SCHEMATHESIS_VERSION}: present");
-        return Ok(bin);
-    }
     let make = |venv: &Path| {
         Command::new("python3")
             .args(["-m", "venv"])
@@ -265,10 +265,43 @@ pub fn schemathesis(root: &Path) -> Result<PathBuf, String> {
             return Err(format!("python3 -m venv {} failed", venv.display()));
         }
     }
+    Ok(venv)
+}
+
+fn pip_install(venv: &Path, requirement: &str) -> Res {
     sh(Command::new(venv.join("bin/pip"))
         .args(["install", "--quiet", "--disable-pip-version-check"])
-        .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")))?;
+        .arg(requirement))
+}
+
+pub fn schemathesis(root: &Path) -> Result<PathBuf, String> {
+    let bin = tools_dir(root).join("venv/bin/schemathesis");
+    let have = output(bin.to_str().unwrap_or("schemathesis"), &["--version"]).unwrap_or_default();
+    if have.contains(SCHEMATHESIS_VERSION) {
+        println!("  schemathesis {SCHEMATHESIS_VERSION}: present");
+        return Ok(bin);
+    }
+    pip_install(
+        &venv(root)?,
+        &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
+    )?;
     Ok(bin)
+}
+
+/// The virtual environment's Python, with aiosmtpd installed.
+pub fn aiosmtpd(root: &Path) -> Result<PathBuf, String> {
+    let python = tools_dir(root).join("venv/bin/python");
+    let have = output(
+        python.to_str().unwrap_or("python3"),
+        &["-c", "import aiosmtpd; print(aiosmtpd.__version__)"],
+    )
+    .unwrap_or_default();
+    if have.trim() == AIOSMTPD_VERSION {
+        println!("  aiosmtpd {AIOSMTPD_VERSION}: present");
+        return Ok(python);
+    }
+    pip_install(&venv(root)?, &format!("aiosmtpd=={AIOSMTPD_VERSION}"))?;
+    Ok(python)
 }
 
 pub fn is_root() -> bool {

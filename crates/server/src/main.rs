@@ -101,6 +101,12 @@ async fn review(config: &Config, action: ReviewAction) -> anyhow::Result<()> {
                 );
                 println!("    address: {}", i.address);
                 println!("    contact: {}", i.contact_email);
+                if let Some(b) = &i.email_bounce {
+                    println!(
+                        "    the verification email to {} bounced: {}",
+                        b.email, b.reason
+                    );
+                }
                 for c in &i.checks {
                     let kind = match c.kind {
                         CheckKind::EmailOwnership => "email ownership",

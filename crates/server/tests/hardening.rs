@@ -156,14 +156,21 @@ async fn confirm_and_decline_sent_together_have_one_winner() {
 
 // ---- 5. The listener --------------------------------------------------------
 
-async fn listening(
-    limits: pc_server::listener::Limits,
-) -> (
+type Listening = (
     SocketAddr,
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<()>,
-) {
-    let t = test_app().await;
+);
+
+async fn listening(limits: pc_server::listener::Limits) -> Listening {
+    listening_with(limits, |_| {}).await
+}
+
+async fn listening_with(
+    limits: pc_server::listener::Limits,
+    edit: impl FnOnce(&mut Config),
+) -> Listening {
+    let t = test_app_with(edit).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -295,6 +302,27 @@ async fn shutdown_lets_the_request_in_flight_finish() {
         .expect("the server stopped after draining")
         .unwrap();
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn a_body_that_never_finishes_is_answered_within_the_request_time_limit() {
+    let (addr, _stop, _task) =
+        listening_with(limits(64, 10, 30), |c| c.request_timeout_secs = 1).await;
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(
+        b"POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+          X-Requested-With: partner-center\r\nContent-Length: 100\r\n\r\n{\"email\":",
+    )
+    .await
+    .unwrap();
+    let mut buf = [0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+        .await
+        .expect("answered within the time limit")
+        .unwrap();
+    let text = String::from_utf8_lossy(&buf[..n]);
+    assert!(text.starts_with("HTTP/1.1 503"), "{text}");
+    assert!(text.contains("\"code\":\"timeout\""), "{text}");
 }
 
 // ---- 6. Password hashing is bounded ------------------------------------------
