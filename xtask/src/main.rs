@@ -39,9 +39,11 @@ commands:
   test [--browsers B]   install tools and run every test layer; the end-to-end
                         suite on Chromium, or on each of B (comma-separated:
                         chromium, firefox, webkit; or all)
-  bench                 install tools, build the release app and print its figures:
+  bench [--servers]     install tools, build the release app and print its figures:
                         sizes, the wasm's biggest parts, server latency at a
-                        constant rate on SQLite and PostgreSQL, peak memory
+                        constant rate on SQLite and PostgreSQL (one server and
+                        three on one database), peak memory under 50 sign-ups
+                        at once; --servers: only the server figures
   build                 install tools and build the release app (dist/) and server
   dist [--public-url P] install tools and build the app alone for a static host or
                         CDN under path P (default /), with a _headers cache and
@@ -62,7 +64,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&root, &args[1..]),
         Some("test") => browsers(&args[1..]).and_then(|b| test(&root, &b)),
-        Some("bench") => bench::run(&root),
+        Some("bench") => bench::run(&root, &args[1..]),
         Some("build") => tools::bootstrap(&root).and_then(|_| build_release(&root)),
         Some("dist") => tools::bootstrap(&root).and_then(|_| dist(&root, &args[1..])),
         Some("sizes") => sizes::report(&root.join("dist"))

@@ -165,8 +165,8 @@ pub struct Config {
 
     /// Password hashes (Argon2id, 19 MiB each) computed at once; beyond
     /// them a sign-in or sign-up waits up to 2 s, then answers 503 with
-    /// Retry-After. Default: an eighth of the memory available at start,
-    /// at most 64 (and at least 1).
+    /// Retry-After. Default: twice the cores, and no more than an eighth of
+    /// the memory available at start allows (1 to 64).
     #[arg(long, env = "MAX_CONCURRENT_HASHES",
           value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub max_concurrent_hashes: Option<u32>,
@@ -320,9 +320,13 @@ impl Config {
         if let Some(n) = self.max_concurrent_hashes {
             return n as usize;
         }
+        // A hash keeps a core busy, so more at once than twice the cores
+        // only queue while holding their 19 MiB; and at most an eighth of
+        // the memory goes to them.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get()) as u64;
         let available = available_memory_bytes().unwrap_or(1 << 30);
-        // 19 MiB a hash; an eighth of the memory for them.
-        ((available / 8) / (19 << 20)).clamp(1, 64) as usize
+        let by_memory = (available / 8) / (19 << 20);
+        (2 * cores).min(by_memory).clamp(1, 64) as usize
     }
 }
 

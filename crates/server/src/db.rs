@@ -721,17 +721,18 @@ async fn partner_account_in(
     c: &mut sqlx::AnyConnection,
     tenant_id: &str,
 ) -> Result<Option<PartnerAccount>, sqlx::Error> {
-    let Some(r) = sqlx::query("SELECT * FROM partner_accounts WHERE tenant_id = $1")
-        .bind(tenant_id)
-        .fetch_optional(&mut *c)
-        .await?
+    let Some(r) = sqlx::query(&format!(
+        "SELECT p.*, {BOUNCE_COLUMNS} FROM partner_accounts p WHERE p.tenant_id = $1"
+    ))
+    .bind(tenant_id)
+    .fetch_optional(&mut *c)
+    .await?
     else {
         return Ok(None);
     };
     let checks = checks_of(&mut *c, tenant_id).await?;
     let program: String = r.get("program_status");
-    let contact_email: String = r.get("contact_email");
-    let email_bounce = email_bounce_in(&mut *c, tenant_id, &contact_email).await?;
+    let email_bounce = bounce_of(&r);
     Ok(Some(PartnerAccount {
         mpn_id: r.get("mpn_id"),
         profile: LegalBusinessProfile {
@@ -747,7 +748,7 @@ async fn partner_account_in(
         contact: PrimaryContact {
             first_name: r.get("contact_first_name"),
             last_name: r.get("contact_last_name"),
-            email: contact_email,
+            email: r.get("contact_email"),
             phone: r.get("contact_phone"),
         },
         vetting_status: parse_vetting(r.get("vetting_status")),
@@ -1111,31 +1112,23 @@ pub async fn outbox_depth(db: &Db, now: i64) -> Result<(i64, i64), sqlx::Error> 
     Ok((r.get("n"), oldest.map(|o| (now - o).max(0)).unwrap_or(0)))
 }
 
-/// The latest verification email of a tenant, when the mail server refused
-/// it for good and it went to the current contact address.
-async fn email_bounce_in(
-    c: &mut sqlx::AnyConnection,
-    tenant_id: &str,
-    contact_email: &str,
-) -> Result<Option<pc_api::EmailBounce>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT to_address, failed_at, last_error FROM outbox WHERE tenant_id = $1 AND kind = 'verify' \
-         ORDER BY created_at DESC, id DESC LIMIT 1",
-    )
-    .bind(tenant_id)
-    .fetch_optional(&mut *c)
-    .await?;
-    Ok(row.and_then(|r| {
-        let to: String = r.get("to_address");
-        let failed_at: Option<i64> = r.get("failed_at");
-        let reason: Option<String> = r.get("last_error");
-        (to == contact_email).then_some(())?;
-        Some(pc_api::EmailBounce {
-            email: to,
-            failed_at: failed_at?,
-            reason: reason.unwrap_or_default(),
-        })
-    }))
+/// Columns for a query over `partner_accounts p`: when the newest
+/// verification email to the current contact address was refused for good,
+/// when and why (`bounce_at`, `bounce_reason`); read with the account, in
+/// the same round trip.
+const BOUNCE_COLUMNS: &str = "(SELECT o.failed_at FROM outbox o WHERE o.tenant_id = p.tenant_id \
+     AND o.kind = 'verify' AND o.to_address = p.contact_email ORDER BY o.created_at DESC, o.id DESC LIMIT 1) AS bounce_at, \
+     (SELECT o.last_error FROM outbox o WHERE o.tenant_id = p.tenant_id \
+     AND o.kind = 'verify' AND o.to_address = p.contact_email ORDER BY o.created_at DESC, o.id DESC LIMIT 1) AS bounce_reason";
+
+fn bounce_of(r: &sqlx::any::AnyRow) -> Option<pc_api::EmailBounce> {
+    Some(pc_api::EmailBounce {
+        failed_at: r.get::<Option<i64>, _>("bounce_at")?,
+        email: r.get("contact_email"),
+        reason: r
+            .get::<Option<String>, _>("bounce_reason")
+            .unwrap_or_default(),
+    })
 }
 
 // ---- Agreements ---------------------------------------------------------------
@@ -1587,10 +1580,10 @@ pub async fn review_queue(
     db: &Db,
     vetting: Option<VettingStatus>,
 ) -> Result<Vec<pc_api::review::ReviewItem>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT p.*, t.domain FROM partner_accounts p JOIN tenants t ON t.id = p.tenant_id \
-         WHERE ($1 IS NULL OR p.vetting_status = $2) ORDER BY p.created_at, p.mpn_id",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT p.*, t.domain, {BOUNCE_COLUMNS} FROM partner_accounts p JOIN tenants t ON t.id = p.tenant_id \
+         WHERE ($1 IS NULL OR p.vetting_status = $2) ORDER BY p.created_at, p.mpn_id"
+    ))
     .bind(vetting.map(vetting_name))
     .bind(vetting.map(vetting_name))
     .fetch_all(db)
@@ -1605,16 +1598,14 @@ pub async fn review_queue(
             .filter(|v| !v.is_empty())
             .collect();
         let program: String = r.get("program_status");
-        let contact_email: String = r.get("contact_email");
-        let email_bounce =
-            email_bounce_in(&mut *db.acquire().await?, &tenant_id, &contact_email).await?;
+        let email_bounce = bounce_of(&r);
         out.push(pc_api::review::ReviewItem {
             mpn_id: r.get("mpn_id"),
             legal_name: r.get("legal_name"),
             country: r.get("country"),
             duns: r.get("duns"),
             address: parts.join(", "),
-            contact_email,
+            contact_email: r.get("contact_email"),
             tenant_domain: r.get("domain"),
             vetting_status: parse_vetting(r.get("vetting_status")),
             program_status: if program == "active" {
