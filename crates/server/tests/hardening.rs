@@ -344,28 +344,26 @@ async fn with_every_hash_slot_busy_a_sign_up_is_told_to_come_back() {
         .await
         .unwrap();
     let started = Instant::now();
-    let req = Request::post("/api/v1/accounts")
-        .header("x-requested-with", "partner-center")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            account("contoso.com", "mei@contoso.com").to_string(),
-        ))
-        .unwrap();
-    let a = send_with(router.clone(), req).await;
+    let sign_up = || {
+        Request::post("/api/v1/accounts")
+            .header("x-requested-with", "partner-center")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                account("contoso.com", "mei@contoso.com").to_string(),
+            ))
+            .unwrap()
+    };
+    let a = send_with(router.clone(), sign_up()).await;
     assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.body);
     assert_eq!(a.body["code"], "busy");
     assert_eq!(a.headers[header::RETRY_AFTER], "2");
     assert!(started.elapsed() >= pc_server::auth::HASH_QUEUE_WAIT);
     // Nothing was stored: the same sign-up succeeds once a slot is free.
     drop(held);
-    let req = Request::post("/api/v1/accounts")
-        .header("x-requested-with", "partner-center")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            account("contoso.com", "mei@contoso.com").to_string(),
-        ))
-        .unwrap();
-    assert_eq!(send_with(router, req).await.status, StatusCode::CREATED);
+    assert_eq!(
+        send_with(router, sign_up()).await.status,
+        StatusCode::CREATED
+    );
 }
 
 #[test]
