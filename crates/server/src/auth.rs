@@ -38,6 +38,7 @@ pub struct Passwords {
     /// Hashes computed at once: each holds 19 MiB, so this bounds the
     /// memory that a crowd of sign-ups can take.
     slots: Arc<Semaphore>,
+    max_slots: usize,
 }
 
 impl Default for Passwords {
@@ -52,6 +53,11 @@ pub const HASH_QUEUE_WAIT: Duration = Duration::from_secs(2);
 impl Passwords {
     pub fn new() -> Self {
         Self::with_slots(4)
+    }
+
+    /// How many hashes may run at once.
+    pub fn slot_count(&self) -> usize {
+        self.max_slots
     }
 
     /// The hash slots, for tests that fill them.
@@ -97,6 +103,7 @@ impl Passwords {
             argon,
             dummy_hash,
             slots: Arc::new(Semaphore::new(slots.max(1))),
+            max_slots: slots.max(1),
         }
     }
 

@@ -219,7 +219,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     tracing::info!(
         url = %format!("http://{local}/"),
         app = state.config.dist.is_some(),
-        hash_slots = state.config.hash_slots(),
+        hash_slots = state.passwords.slot_count(),
         "Partner Center server listening"
     );
     // Machine-readable line for whoever started us with port 0.

@@ -22,6 +22,9 @@ pub type Mailer = AsyncSmtpTransport<Tokio1Executor>;
 /// How many messages one server claims at a time.
 const BATCH: i64 = 20;
 
+/// How long one SMTP exchange may take.
+const SEND_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// After this many attempts a temporarily refused message is given up.
 pub const MAX_ATTEMPTS: i64 = 12;
 
@@ -29,7 +32,7 @@ pub const MAX_ATTEMPTS: i64 = 12;
 /// URL, with optional `user:password@`.
 pub fn mailer(url: &str) -> Result<Mailer, String> {
     AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map(|b| b.timeout(Some(Duration::from_secs(20))).build())
+        .map(|b| b.timeout(Some(SEND_TIMEOUT)).build())
         .map_err(|e| format!("--smtp-url {url:?} is not usable: {e}"))
 }
 
@@ -68,8 +71,8 @@ pub async fn deliver_pending(
     worker: &str,
 ) -> usize {
     let now = crate::auth::now();
-    let lease = state.config.outbox_lease_secs;
-    let claimed = match db::claim_mail(&state.db, worker, now, lease, BATCH).await {
+    let lease_secs = state.config.outbox_lease_secs;
+    let claimed = match db::claim_mail(&state.db, worker, now, lease_secs, BATCH).await {
         Ok(c) => c,
         Err(e) => {
             tracing::warn!(error = %e, "cannot read the outbox");
@@ -79,8 +82,16 @@ pub async fn deliver_pending(
     };
     let mut sent = 0;
     let mut unreachable = false;
+    let started = std::time::Instant::now();
+    // A message is sent only while its lease has room for an attempt (the
+    // transport's timeout, or half the lease if that is shorter): past
+    // that, another server may claim it meanwhile, so it goes back unsent
+    // and uncounted for the next round instead.
+    let lease = Duration::from_secs(lease_secs.max(1) as u64);
+    let attempt = SEND_TIMEOUT.min(lease / 2);
+    let lease_left = |elapsed: Duration| lease.saturating_sub(elapsed) > attempt;
     for m in claimed {
-        let outcome = if unreachable {
+        let outcome = if unreachable || !lease_left(started.elapsed()) {
             Outcome::Unreachable
         } else {
             send_one(mailer, from, &m).await
@@ -93,7 +104,8 @@ pub async fn deliver_pending(
             }
             Outcome::Unreachable => {
                 unreachable = true;
-                db::retry_mail(&state.db, &m.id, now, "mail server unreachable", false).await
+                let why = "not attempted: mail server unreachable or lease too short";
+                db::retry_mail(&state.db, &m.id, now, why, false).await
             }
             Outcome::Later(why) if m.attempts >= MAX_ATTEMPTS => {
                 crate::metrics::job_failed("email");
